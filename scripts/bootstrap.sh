@@ -1,0 +1,32 @@
+# Sourced by ../neckline.sh and ../test.sh: makes .venv and installs neckline into it.
+# Idempotent: reinstalls only when pyproject.toml changed since the last successful install.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+extras="${1:-}"
+
+need_apt=()
+# OpenCV's Qt-built wheel links libGL and glib; PyQt6 needs EGL, fontconfig and xkbcommon.
+for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
+           libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 libdbus-1.so.3:libdbus-1-3; do
+  ldconfig -p | grep -q "${lib%%:*}" || need_apt+=("${lib##*:}")
+done
+if ((${#need_apt[@]})); then
+  echo "neckline: installing system libraries: ${need_apt[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+py="${PYTHON:-python3}"
+if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "neckline needs Python 3.11 or newer; set PYTHON=/path/to/python3.11." >&2
+  exit 1
+fi
+[ -x "$here/.venv/bin/python" ] || "$py" -m venv "$here/.venv"
+stamp="$here/.venv/.neckline-installed${extras:+-$extras}"
+want="$(sha256sum "$here/pyproject.toml" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "neckline: installing Python packages into .venv (first run takes a minute)" >&2
+  "$here/.venv/bin/python" -m pip install -q --upgrade pip
+  "$here/.venv/bin/python" -m pip install -q -e "$here${extras:+[$extras]}"
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,103 @@
+"""Alert rules: one small state machine per problem, driven by source time.
+
+A problem is *strained* from the moment its measure goes beyond the threshold. It raises an
+alert once it has been strained continuously for the dwell time (60 s by default), so glances at
+the keyboard never alert. It clears ``clear_after_s`` seconds after the measure came back past the
+threshold by at least the margin, provided it has not gone beyond the threshold again since, so
+a measure hovering at the threshold does not flicker. The same problem does not alert again within the cooldown; a
+strain still held when the cooldown ends alerts again. Nobody in view resets every timer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Direction(Enum):
+    ABOVE = "above"  # strained when the value is above the threshold (e.g. head down)
+    BELOW = "below"  # strained when below (e.g. screen distance, side-view neck angle)
+    AWAY_FROM_ZERO = "abs"  # strained when |value| is above (tilts either way)
+
+
+@dataclass(frozen=True)
+class Alert:
+    t: float  # source time, seconds
+    problem: str
+    held_s: float
+    value: float  # the measure at the moment of the alert
+    stretches: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"t": round(self.t, 2), "problem": self.problem, "held_s": round(self.held_s, 1),
+                "value": round(self.value, 2), "stretches": list(self.stretches)}
+
+
+class ProblemTracker:
+    """Tracks one problem. ``update`` returns an Alert when one is due, else None."""
+
+    def __init__(self, problem: str, *, threshold: float, margin: float, dwell_s: float,
+                 direction: Direction, clear_after_s: float, cooldown_s: float) -> None:
+        self.problem = problem
+        self.threshold = threshold
+        self.margin = margin
+        self.dwell_s = dwell_s
+        self.direction = direction
+        self.clear_after_s = clear_after_s
+        self.cooldown_s = cooldown_s
+        self.strained_since: float | None = None
+        self._good_since: float | None = None
+        self._missing_since: float | None = None
+        self._last_alert_t: float | None = None
+
+    @property
+    def strained(self) -> bool:
+        return self.strained_since is not None
+
+    def _beyond(self, value: float) -> bool:
+        if self.direction is Direction.BELOW:
+            return value < self.threshold
+        return (abs(value) if self.direction is Direction.AWAY_FROM_ZERO else value) \
+            > self.threshold
+
+    def _well_back(self, value: float) -> bool:
+        if self.direction is Direction.BELOW:
+            return value >= self.threshold + self.margin
+        v = abs(value) if self.direction is Direction.AWAY_FROM_ZERO else value
+        return v <= self.threshold - self.margin
+
+    def reset(self) -> None:
+        """Nobody in view: timers restart; the cooldown is kept."""
+        self.strained_since = None
+        self._good_since = None
+        self._missing_since = None
+
+    def update(self, t: float, value: float | None) -> Alert | None:
+        if value is None:
+            # Not measurable this frame: keep the state for a short while, then give up on it.
+            if self._missing_since is None:
+                self._missing_since = t
+            elif t - self._missing_since >= self.clear_after_s:
+                self.reset()
+            return None
+        self._missing_since = None
+        if self.strained_since is None:
+            if self._beyond(value):
+                self.strained_since = t
+                self._good_since = None
+            else:
+                return None
+        elif self._well_back(value):
+            if self._good_since is None:
+                self._good_since = t
+            if t - self._good_since >= self.clear_after_s:
+                self.reset()
+                return None
+        elif self._beyond(value):
+            self._good_since = None  # between the two lines the clear timer keeps running
+        held = t - self.strained_since
+        cooled = self._last_alert_t is None or t - self._last_alert_t >= self.cooldown_s
+        if held >= self.dwell_s and cooled and self._good_since is None and self._beyond(value):
+            self._last_alert_t = t
+            return Alert(t, self.problem, held, value)
+        return None

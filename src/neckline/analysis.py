@@ -1,0 +1,165 @@
+"""``neckline analyze``: run the engine over a whole source and report what happened."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neckline.alerts import Alert
+from neckline.calibration import Calibration
+from neckline.config import PROBLEMS
+from neckline.engine import PostureEngine, Sample
+from neckline.pose import PoseDetector
+from neckline.sources import FrameSource
+
+STATES = ("calibrating", "good", "strained", "away")
+
+
+@dataclass
+class Analysis:
+    source: str
+    rate_fps: float
+    view: str = "front"
+    duration_s: float = 0.0
+    frames: int = 0
+    frames_analyzed: int = 0
+    calibration: Calibration | None = None
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    seconds_in_state: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STATES, 0.0))
+    strained_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PROBLEMS, 0.0))
+    interrupted: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "duration_s": round(self.duration_s, 2),
+            "frames": self.frames,
+            "frames_analyzed": self.frames_analyzed,
+            "calibration": self.calibration.to_json() if self.calibration else None,
+            "summary": {
+                "seconds_in_state": {k: round(v, 1) for k, v in self.seconds_in_state.items()},
+                "strained_seconds": {k: round(v, 1) for k, v in self.strained_seconds.items()},
+            },
+            "timeline": self.timeline,
+            "alerts": [a.to_json() for a in self.alerts],
+        }
+
+
+def _entry(sample: Sample) -> dict[str, Any]:
+    return {"t": round(sample.t, 2), "present": sample.present, "state": sample.state,
+            "problems": list(sample.problems),
+            "metrics": {k: (None if v is None else round(v, 2))
+                        for k, v in sample.metrics.items()}}
+
+
+def analyze(source: FrameSource, detector: PoseDetector, engine: PostureEngine, *,
+            rate_fps: float, calibrate_s: float | None = None,
+            progress: Callable[[float], None] | None = None) -> Analysis:
+    """Every ``1/rate_fps`` seconds of source time, one frame through the detector and engine.
+
+    The timeline keeps one entry per second of source time plus one at every change of state.
+    Each analysed frame stands for the time until the next one in the per-state totals.
+    """
+    result = Analysis(source.name, rate_fps, engine.view)
+    if calibrate_s:
+        engine.start_calibration(calibrate_s)
+    last_second = -1
+    last_state = ""
+    previous: Sample | None = None
+    period = 1.0 / rate_fps
+    try:
+        for frame in source.sampled(rate_fps):
+            sample = engine.update(frame.t, detector.detect(frame.image, frame.t))
+            if engine.calibration is not None and result.calibration is None:
+                result.calibration = engine.calibration
+            result.frames_analyzed += 1
+            result.frames = frame.index + 1
+            if previous is not None:
+                _account(result, previous, min(frame.t - previous.t, 2 * period))
+            previous = sample
+            second = math.floor(sample.t)
+            if second != last_second or sample.state != last_state:
+                result.timeline.append(_entry(sample))
+                last_second, last_state = second, sample.state
+            result.alerts.extend(sample.alerts)
+            if progress is not None:
+                progress(sample.t)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    if previous is not None:
+        _account(result, previous, period)
+        result.duration_s = previous.t + period
+    if source.frame_count and not result.interrupted:
+        result.frames = max(result.frames, source.frame_count)
+        if source.fps:
+            result.duration_s = source.frame_count / source.fps
+    if engine.calibration is not None and result.calibration is None:
+        result.calibration = engine.calibration
+    return result
+
+
+def _account(result: Analysis, sample: Sample, dt: float) -> None:
+    result.seconds_in_state[sample.state] += dt
+    for problem in sample.problems:
+        result.strained_seconds[problem] += dt
+
+
+DESCRIPTIONS = {
+    "head_tilt": "head tilted sideways",
+    "head_down": "head bent down",
+    "forward_head": "head pushed forward",
+    "shoulders_uneven": "shoulders uneven",
+    "too_close": "too close to the screen",
+}
+
+
+UNITS = {"head_tilt": "deg", "head_down": "deg", "forward_head": "cm",
+         "shoulders_uneven": "deg", "too_close": "cm"}
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def summary_text(result: Analysis) -> str:
+    """The readable report ``neckline analyze`` prints without --json."""
+    lines = [f"Source: {result.source}",
+             f"Duration: {_clock(result.duration_s)} ({result.frames} frames, "
+             f"{result.frames_analyzed} analysed at {result.rate_fps:g} per second)"]
+    if result.interrupted:
+        lines.append("Stopped early (interrupted).")
+    if result.calibration is None:
+        lines.append("Calibration: none, so tilt and head-down are judged against a level, "
+                     "camera-facing head and forward head is not measured.")
+    else:
+        lines.append(f"Calibration: {result.calibration.frames} frames of neutral posture.")
+    s = result.seconds_in_state
+    watched = s["good"] + s["strained"]
+    if watched > 0:
+        lines.append(f"Good posture: {_clock(s['good'])} of {_clock(watched)} in view "
+                     f"({s['good'] / watched:.0%}).")
+    else:
+        lines.append("Nobody was in view long enough to judge posture.")
+    lines.append(f"Away (nobody in view): {_clock(s['away'])}.")
+    if s["calibrating"]:
+        lines.append(f"Calibrating: {_clock(s['calibrating'])}.")
+    strained = [(p, v) for p, v in result.strained_seconds.items() if v >= 0.5]
+    if strained:
+        lines.append("Strained time per problem:")
+        lines.extend(f"  {DESCRIPTIONS[p]:<26} {_clock(v)}" for p, v in strained)
+    if result.alerts:
+        lines.append(f"Alerts ({len(result.alerts)}):")
+        for a in result.alerts:
+            unit = UNITS[a.problem] if result.view == "front" or a.problem != "forward_head" \
+                else "deg CVA"
+            lines.append(f"  at {_clock(a.t)}: {DESCRIPTIONS[a.problem]} for {a.held_s:.0f} s "
+                         f"({a.value:+.1f} {unit}); try: {', '.join(a.stretches)}")
+    else:
+        lines.append("Alerts: none.")
+    return "\n".join(lines)

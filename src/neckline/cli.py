@@ -1,0 +1,203 @@
+"""The ``neckline`` command line.
+
+Expected problems (bad source, bad config, failed calibration, missing model) end with one
+sentence on stderr and exit status 2; Ctrl-C ends a live analysis with its summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from neckline import __version__
+from neckline.config import Config, apply_overrides, default_toml, load_config
+from neckline.errors import NecklineError
+
+if TYPE_CHECKING:
+    from neckline.analysis import Analysis
+    from neckline.calibration import Calibration
+
+EXIT_USER_ERROR = 2
+
+
+class UsageError(NecklineError):
+    """Options that do not fit together."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="neckline",
+        description="Posture monitor: head tilt, head down, forward head, uneven shoulders and "
+                    "screen distance from a webcam, against your calibrated neutral.")
+    parser.add_argument("--version", action="version", version=f"neckline {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    a = sub.add_parser("analyze", help="analyse a video, image sequence or camera",
+                       description="Analyse posture in SOURCE: a video file, an image pattern "
+                                   "(frames/%%04d.png or frames/*.png) or a camera index (0).")
+    a.add_argument("source", metavar="SOURCE")
+    cal = a.add_mutually_exclusive_group()
+    cal.add_argument("--calibrate", type=float, metavar="SECONDS",
+                     help="take the neutral posture from the first SECONDS of the source")
+    cal.add_argument("--baseline", type=Path, metavar="FILE",
+                     help="use a calibration saved earlier (JSON)")
+    a.add_argument("--save-baseline", type=Path, metavar="FILE",
+                   help="also write the calibration taken with --calibrate to FILE")
+    a.add_argument("--view", choices=("front", "side"),
+                   help="camera view (overrides camera.view in the config)")
+    a.add_argument("--config", type=Path, metavar="FILE", help="config file to apply on top")
+    a.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    b = sub.add_parser("bench", help="measure the speed of the model, engine and analysis",
+                       description="Milliseconds per frame for the pose model and the whole "
+                                   "engine, and the real-time factor of analyze, on SOURCE.")
+    b.add_argument("source", metavar="SOURCE")
+    b.add_argument("--config", type=Path, metavar="FILE")
+    b.add_argument("--frames", type=int, default=200, help="frames for the timing loops")
+    b.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("demo", help="make a demo video of a real photo and analyse it",
+                       description="Writes a 100-second video made from a public-domain photo "
+                                   "(upright, a 70-second tilt, away) and analyses it.")
+    d.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("config", help="show or check configuration")
+    c.add_argument("--defaults", action="store_true", help="print the default config file")
+    c.add_argument("--check", type=Path, metavar="FILE", help="validate a config file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        if args.command == "bench":
+            from neckline.bench import run_bench
+
+            config = load_config(args.config)
+            return run_bench(args.source, config, frames=args.frames, as_json=args.json)
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "config":
+            return _config(args)
+        _parser().print_help()
+        return 0
+    except NecklineError as e:
+        print(f"neckline: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _config(args: argparse.Namespace) -> int:
+    if args.check:
+        load_config(args.check, use_user_file=False)
+        print(f"{args.check}: valid.")
+    else:
+        print(default_toml(), end="")
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from neckline.analysis import summary_text
+    from neckline.calibration import load_calibration, save_calibration
+
+    config = load_config(args.config)
+    if args.view:
+        config = apply_overrides(config, {"camera": {"view": args.view}}, "--view")
+    if args.calibrate is not None and not 0 < args.calibrate <= 600:
+        raise UsageError("--calibrate takes a number of seconds above 0 and up to 600.")
+    if args.save_baseline and args.calibrate is None:
+        raise UsageError("--save-baseline needs --calibrate.")
+    calibration = None
+    if args.baseline:
+        calibration = load_calibration(args.baseline)
+        if calibration.view != config.camera.view:
+            raise UsageError(f"{args.baseline} was taken with a {calibration.view} view but the "
+                             f"camera view is {config.camera.view}.")
+    result, live = _run_analysis(args.source, config, calibration, args.calibrate)
+    if result.calibration is not None and args.calibrate is not None:
+        if args.save_baseline:
+            save_calibration(result.calibration, args.save_baseline)
+        elif live:  # per camera, for the next run and the app
+            save_calibration(dataclasses.replace(result.calibration, camera=result.source))
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, separators=(",", ":"))
+        sys.stdout.write("\n")
+    else:
+        print(summary_text(result))
+    return 0
+
+
+def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,
+                  calibrate_s: float | None) -> tuple[Analysis, bool]:
+    from neckline.analysis import analyze
+    from neckline.calibration import load_camera_calibration
+    from neckline.engine import PostureEngine
+    from neckline.pose import PoseDetector
+    from neckline.sources import open_source
+
+    processing = config.processing
+    with open_source(source_spec, sequence_fps=processing.sequence_fps) as source:
+        if calibration is None and calibrate_s is None and source.live:
+            calibration = load_camera_calibration(source.name)
+        engine = PostureEngine(config, calibration)
+        duration = source.duration_s or 0.0
+        bar = ProgressBar(duration) if sys.stderr.isatty() and duration > 10 else None
+        with PoseDetector(processing.model, processing.max_people,
+                          processing.visibility_floor) as detector:
+            result = analyze(source, detector, engine, rate_fps=processing.rate_fps,
+                             calibrate_s=calibrate_s, progress=bar)
+        if bar is not None:
+            bar.finish()
+        return result, source.live
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most every half percent."""
+
+    def __init__(self, total_s: float, width: int = 30) -> None:
+        self.total = total_s
+        self.width = width
+        self._shown = -1
+
+    def __call__(self, t: float) -> None:
+        done = min(1.0, t / self.total)
+        step = int(done * 200)
+        if step == self._shown:
+            return
+        self._shown = step
+        filled = int(done * self.width)
+        sys.stderr.write(f"\r{done:4.0%} [{'#' * filled}{'.' * (self.width - filled)}] "
+                         f"{_clock(t)} / {_clock(self.total)}")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        sys.stderr.write("\r" + " " * (self.width + 30) + "\r")
+        sys.stderr.flush()
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import platformdirs
+
+    from neckline.demo import demo_video
+
+    path = demo_video(Path(platformdirs.user_cache_dir("neckline")))
+    print(f"Demo video: {path} (Grace Hopper's portrait, upright, then tilted 16 deg for 70 s).",
+          file=sys.stderr)
+    return main(["analyze", str(path), "--calibrate", "5", *(["--json"] if args.json else [])])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

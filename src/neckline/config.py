@@ -1,0 +1,290 @@
+"""neckline's one typed configuration.
+
+Every option is declared once here, with its default, allowed range and description. Three
+layers are merged, later ones winning: these defaults, the user's file in the platform config
+directory, and a file given with ``--config``. ``config/default.toml`` in the repository is
+generated from these declarations (``neckline config --defaults``) and a test keeps it in step.
+
+Unknown keys and out-of-range values are refused with a ConfigError naming the key and what is
+allowed. Thresholds and dwell times come from ../shared/EVIDENCE.md (sources in the comments).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from neckline.errors import ConfigError
+
+PROBLEMS = ("head_tilt", "head_down", "forward_head", "shoulders_uneven", "too_close")
+"""The problem ids used everywhere: config, JSON, database, stretch guide."""
+
+
+def _opt(default: Any, description: str, *, lo: float | None = None, hi: float | None = None,
+         choices: tuple[str, ...] | None = None) -> Any:
+    return field(default=default, metadata={
+        "description": description, "lo": lo, "hi": hi, "choices": choices})
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    index: int = _opt(0, "Camera device index used by the app.", lo=0, hi=63)
+    view: str = _opt("front", "Where the camera sees you from: 'front' (on or under the screen) "
+                     "or 'side' (level with your head, to your left or right).",
+                     choices=("front", "side"))
+    field_of_view_deg: float = _opt(
+        60.0, "Horizontal field of view of the camera in degrees (typical webcams: 55-78); "
+        "used to turn pixels into centimetres.", lo=30.0, hi=120.0)
+
+
+@dataclass(frozen=True)
+class ProcessingConfig:
+    rate_fps: float = _opt(10.0, "Frames per second given to the pose model; frames in between "
+                           "are skipped.", lo=1.0, hi=30.0)
+    model: str = _opt("lite", "Pose model: 'lite' (fast) or 'full' (steadier head roll, "
+                      "about 1.5x the CPU).", choices=("lite", "full"))
+    max_people: int = _opt(1, "How many people the pose model looks for. 1 follows the person "
+                           "it finds first and is cheapest; 2 or more also lets neckline pick "
+                           "the nearest person in every frame, at about twice the CPU.",
+                           lo=1, hi=4)
+    visibility_floor: float = _opt(0.5, "A landmark less visible than this is treated as "
+                                   "missing.", lo=0.0, hi=1.0)
+    sequence_fps: float = _opt(10.0, "Frame rate assumed for image sequences, which carry no "
+                               "timestamps.", lo=1.0, hi=120.0)
+
+
+@dataclass(frozen=True)
+class MeasuresConfig:
+    head_breadth_cm: float = _opt(14.5, "Your head's breadth ear to ear in cm; the average adult "
+                                  "is 14-15 (sets the scale for distance and forward head).",
+                                  lo=10.0, hi=20.0)
+    smoothing_min_cutoff_hz: float = _opt(0.5, "One Euro filter minimum cutoff: lower is "
+                                          "steadier, higher follows faster.", lo=0.05, hi=10.0)
+    distance_smoothing_min_cutoff_hz: float = _opt(
+        0.1, "One Euro filter minimum cutoff for the centimetre measures (forward head, "
+        "screen distance), which change slowly and jitter more.", lo=0.05, hi=10.0)
+    smoothing_beta: float = _opt(0.02, "One Euro filter speed coefficient: how much faster "
+                                 "the filter follows quick movements.", lo=0.0, hi=10.0)
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    seconds: float = _opt(5.0, "How long the app records your neutral posture.", lo=2.0, hi=60.0)
+    min_present_fraction: float = _opt(0.8, "Share of calibration frames in which you must be "
+                                       "seen with ears and shoulders.", lo=0.3, hi=1.0)
+    max_spread_deg: float = _opt(4.0, "Largest spread (robust, degrees) of head tilt or head "
+                                 "pitch accepted while calibrating; more is 'moving too much'.",
+                                 lo=1.0, hi=20.0)
+    noise_multiplier: float = _opt(3.0, "A measure counts as strained only when it is beyond "
+                                   "this many times its spread while you sat still for "
+                                   "calibration, whatever its threshold.", lo=1.0, hi=10.0)
+
+
+@dataclass(frozen=True)
+class ProblemRule:
+    """When one problem counts as strained and when it alerts."""
+
+    enabled: bool
+    threshold: float
+    dwell_s: float
+    margin: float
+
+
+def _rule(enabled: bool, threshold: float, unit: str, lo: float, hi: float, dwell_s: float,
+          margin: float, what: str) -> Any:
+    return field(default=ProblemRule(enabled, threshold, dwell_s, margin), metadata={
+        "description": what, "rule": {"threshold": (lo, hi, unit)}})
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    cooldown_s: float = _opt(600.0, "The same alert is not repeated within this many seconds.",
+                             lo=0.0, hi=86400.0)
+    clear_after_s: float = _opt(5.0, "A problem clears after this many seconds back under its "
+                                "threshold minus its margin.", lo=1.0, hi=120.0)
+    side_cva_limit_deg: float = _opt(
+        50.0, "Side view: forward head when the craniovertebral angle is below this "
+        "(Oakley et al. 2024: < 50 deg).", lo=30.0, hi=70.0)
+    # Defaults: ../shared/EVIDENCE.md, "Suggested defaults".
+    head_tilt: ProblemRule = _rule(True, 10.0, "degrees", 2.0, 45.0, 60.0, 3.0,
+                                   "Head tilted sideways beyond neutral (natural tilt is "
+                                   "within about 5 deg).")
+    head_down: ProblemRule = _rule(True, 20.0, "degrees", 5.0, 60.0, 60.0, 4.0,
+                                   "Head bent down beyond neutral (Lee et al. 2015: keep "
+                                   "flexion within 20 deg).")
+    forward_head: ProblemRule = _rule(True, 3.0, "cm", 0.5, 20.0, 60.0, 1.0,
+                                      "Head pushed forward of neutral; the threshold rises "
+                                      "with your calibration's noise.")
+    shoulders_uneven: ProblemRule = _rule(True, 8.0, "degrees", 2.0, 30.0, 120.0, 2.0,
+                                          "Shoulder line tilted beyond neutral.")
+    too_close: ProblemRule = _rule(True, 50.0, "cm", 20.0, 150.0, 60.0, 5.0,
+                                   "Eyes closer to the screen than this (OSHA: 50-100 cm).")
+
+    def rule(self, problem: str) -> ProblemRule:
+        rule: ProblemRule = getattr(self, problem)
+        return rule
+
+
+@dataclass(frozen=True)
+class Config:
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    processing: ProcessingConfig = field(default_factory=ProcessingConfig)
+    measures: MeasuresConfig = field(default_factory=MeasuresConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+
+
+def user_config_path() -> Path:
+    return Path(platformdirs.user_config_dir("neckline")) / "config.toml"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("neckline"))
+
+
+def load_config(extra: Path | None = None, *, use_user_file: bool = True) -> Config:
+    """Defaults, then the user's config file, then ``extra``; raises ConfigError on bad input."""
+    config = Config()
+    files = [user_config_path()] if use_user_file else []
+    if extra is not None:
+        if not extra.is_file():
+            raise ConfigError(f"Config file {extra} does not exist.")
+        files.append(extra)
+    for path in files:
+        if path.is_file():
+            config = apply_overrides(config, _read_toml(path), str(path))
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"Config file {path} is not valid TOML ({e}).") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"Config file {path} cannot be read ({e}).") from None
+
+
+def apply_overrides(config: Config, data: dict[str, Any], origin: str = "config") -> Config:
+    """A copy of ``config`` with ``data`` (nested like the TOML file) applied and validated."""
+    return _merge(config, data, origin, "")
+
+
+def _merge(obj: Any, data: dict[str, Any], origin: str, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: '{prefix.rstrip('.')}' must be a table.")
+    fields = {f.name: f for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        name = prefix + key
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(f"{origin}: unknown key '{name}' (known here: {known}).")
+        f = fields[key]
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            meta_rule = f.metadata.get("rule")
+            merged = _merge(current, value, origin, name + ".")
+            if meta_rule:
+                lo, hi, unit = meta_rule["threshold"]
+                _check_number(merged.threshold, lo, hi, f"{name}.threshold", origin, unit)
+                _check_number(merged.dwell_s, 0.0, 3600.0, f"{name}.dwell_s", origin, "seconds")
+                _check_number(merged.margin, 0.0, hi / 2, f"{name}.margin", origin, unit)
+            changes[key] = merged
+        else:
+            changes[key] = _check_value(value, f, current, name, origin)
+    return dataclasses.replace(obj, **changes)
+
+
+def _check_value(value: Any, f: dataclasses.Field[Any], current: Any, name: str,
+                 origin: str) -> Any:
+    meta = f.metadata
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{origin}: '{name}' must be true or false, not {value!r}.")
+        return value
+    if isinstance(current, str):
+        choices = meta.get("choices")
+        if not isinstance(value, str) or (choices and value not in choices):
+            allowed = " or ".join(f"'{c}'" for c in choices or ())
+            raise ConfigError(f"{origin}: '{name}' must be {allowed}, not {value!r}.")
+        return value
+    if isinstance(current, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{origin}: '{name}' must be a whole number, not {value!r}.")
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
+    _check_number(value, meta.get("lo"), meta.get("hi"), name, origin, "")
+    return type(current)(value)
+
+
+def _check_number(value: Any, lo: float | None, hi: float | None, name: str, origin: str,
+                  unit: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
+    if (lo is not None and value < lo) or (hi is not None and value > hi) or value != value:
+        unit_text = f" {unit}" if unit else ""
+        raise ConfigError(f"{origin}: '{name}' = {value} is out of range; "
+                          f"allowed {_fmt(lo)} to {_fmt(hi)}{unit_text}.")
+
+
+def _fmt(x: float | None) -> str:
+    return "any" if x is None else (f"{x:g}")
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def default_toml() -> str:
+    """The documented default config file, generated from the declarations above."""
+    lines = ["# neckline default configuration, generated by `neckline config --defaults`.",
+             "# Copy any part of it to " + "~/.config/neckline/config.toml (or pass "
+             "--config FILE) and change it there.", ""]
+
+    def section(obj: Any, name: str) -> None:
+        nested = []
+        lines.append(f"[{name}]")
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if dataclasses.is_dataclass(value):
+                nested.append((f, value))
+                continue
+            meta = f.metadata
+            rng = ""
+            if meta.get("choices"):
+                rng = " One of: " + ", ".join(meta["choices"]) + "."
+            elif meta.get("lo") is not None:
+                rng = f" Range {_fmt(meta['lo'])} to {_fmt(meta['hi'])}."
+            lines.append(f"# {meta['description']}{rng}")
+            lines.append(f"{f.name} = {_toml_value(value)}")
+        lines.append("")
+        for f, value in nested:
+            lo, hi, unit = f.metadata["rule"]["threshold"]
+            lines.append(f"# {f.metadata['description']}")
+            lines.append(f"[{name}.{f.name}]")
+            lines.append("enabled = " + _toml_value(value.enabled))
+            lines.append(f"# In {unit}, range {_fmt(lo)} to {_fmt(hi)}.")
+            lines.append(f"threshold = {_toml_value(value.threshold)}")
+            lines.append("# Seconds held continuously before an alert. Range 0 to 3600.")
+            lines.append(f"dwell_s = {_toml_value(value.dwell_s)}")
+            lines.append(f"# Hysteresis in {unit}: clears only below threshold minus margin.")
+            lines.append(f"margin = {_toml_value(value.margin)}")
+            lines.append("")
+
+    defaults = Config()
+    for f in dataclasses.fields(defaults):
+        section(getattr(defaults, f.name), f.name)
+    return "\n".join(lines).rstrip("\n") + "\n"

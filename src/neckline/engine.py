@@ -1,0 +1,195 @@
+"""The posture engine: detected people in, posture measures, states and alerts out.
+
+Pure Python: it is handed the bodies MediaPipe found and the frame's source time, so the same
+engine serves ``neckline analyze``, the desktop app and tests with synthetic landmarks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from neckline.alerts import Alert, Direction, ProblemTracker
+from neckline.body import Body, choose_user
+from neckline.calibration import Calibration, compute_calibration
+from neckline.config import PROBLEMS, Config
+from neckline.geometry import RawMeasures, measure
+from neckline.smoothing import OneEuroFilter
+from neckline.stretches import stretches_for
+
+METRICS = ("head_tilt", "neck_side_bend", "head_down", "forward_head", "shoulders_uneven",
+           "too_close", "cva")
+"""Metric names in samples and JSON. ``too_close`` is the eye-to-screen distance in cm; ``cva``
+the side-view craniovertebral angle; the rest are signed changes from the neutral."""
+
+_DISTANCES = ("forward_head", "too_close")
+# Raw measure whose calibration noise sets each relative problem's noise floor.
+_NOISE_KEY = {"head_tilt": "head_roll", "head_down": "head_pitch",
+              "shoulders_uneven": "shoulder_roll", "forward_head": "forward_head"}
+_DIRECTION = {"head_tilt": Direction.AWAY_FROM_ZERO, "shoulders_uneven": Direction.AWAY_FROM_ZERO,
+              "head_down": Direction.ABOVE, "forward_head": Direction.ABOVE,
+              "too_close": Direction.BELOW}
+# Side view: the craniovertebral angle clears 2 deg above its limit (the smallest change that
+# matters clinically is 1.4 deg, ../shared/EVIDENCE.md).
+_CVA_MARGIN_DEG = 2.0
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The engine's verdict on one analysed frame."""
+
+    t: float
+    present: bool
+    state: str  # "calibrating", "good", "strained" or "away"
+    problems: tuple[str, ...]
+    metrics: dict[str, float | None]
+    alerts: tuple[Alert, ...] = ()
+    body: Body | None = None
+    calibration_progress: float | None = None  # 0..1 while calibrating
+
+
+class PostureEngine:
+    def __init__(self, config: Config, calibration: Calibration | None = None) -> None:
+        self.config = config
+        self.view = config.camera.view
+        self._previous: Body | None = None
+        m = config.measures
+        self._filters = {
+            k: OneEuroFilter(m.distance_smoothing_min_cutoff_hz if k in _DISTANCES
+                             else m.smoothing_min_cutoff_hz, m.smoothing_beta)
+            for k in METRICS}
+        self._calibrating: tuple[float, float] | None = None  # (start, seconds)
+        self._calibration_frames: list[RawMeasures | None] = []
+        self.calibration: Calibration | None = None
+        self.trackers: dict[str, ProblemTracker] = {}
+        self.set_calibration(calibration)
+
+    # -- calibration ------------------------------------------------------------------------
+
+    def set_calibration(self, calibration: Calibration | None) -> None:
+        if calibration is not None and calibration.view != self.view:
+            calibration = None  # a side-view neutral means nothing to a front camera
+        self.calibration = calibration
+        self.trackers = self._make_trackers()
+
+    def start_calibration(self, seconds: float) -> None:
+        """The next ``seconds`` of source time become the neutral (see ``update``)."""
+        self._calibrating = (float("nan"), seconds)
+        self._calibration_frames = []
+
+    @property
+    def calibrating(self) -> bool:
+        return self._calibrating is not None
+
+    def cancel_calibration(self) -> None:
+        self._calibrating = None
+        self._calibration_frames = []
+
+    def threshold(self, problem: str) -> float:
+        """The effective threshold: the configured one, raised to a multiple of how much the
+        measure wandered while the user sat still for calibration; or the side-view CVA limit."""
+        if problem == "forward_head" and self.view == "side":
+            return self.config.alerts.side_cva_limit_deg
+        rule = self.config.alerts.rule(problem)
+        key = _NOISE_KEY.get(problem)
+        if self.calibration is None or key is None:
+            return rule.threshold
+        wander = self.calibration.spread.get(key, 0.0)
+        return max(rule.threshold, self.config.calibration.noise_multiplier * wander)
+
+    def _make_trackers(self) -> dict[str, ProblemTracker]:
+        alerts = self.config.alerts
+        trackers = {}
+        for problem in PROBLEMS:
+            rule = alerts.rule(problem)
+            if not rule.enabled:
+                continue
+            direction, margin = _DIRECTION[problem], rule.margin
+            if problem == "forward_head" and self.view == "side":
+                direction, margin = Direction.BELOW, _CVA_MARGIN_DEG
+            trackers[problem] = ProblemTracker(
+                problem, threshold=self.threshold(problem), margin=margin, dwell_s=rule.dwell_s,
+                direction=direction, clear_after_s=alerts.clear_after_s,
+                cooldown_s=alerts.cooldown_s)
+        return trackers
+
+    # -- per frame --------------------------------------------------------------------------
+
+    def update(self, t: float, bodies: list[Body]) -> Sample:
+        """Judges one frame. Raises CalibrationError when a calibration window ends badly."""
+        user = choose_user(bodies, self._previous)
+        self._previous = user
+        raw = None
+        if user is not None:
+            raw = measure(user, view=self.view,
+                          field_of_view_deg=self.config.camera.field_of_view_deg,
+                          head_breadth_cm=self.config.measures.head_breadth_cm)
+        if self._calibrating is not None:
+            start, seconds = self._calibrating
+            if start != start:  # NaN: the window starts at the first frame after the request
+                start = t
+                self._calibrating = (t, seconds)
+            if t - start < seconds:
+                self._calibration_frames.append(raw)
+                return Sample(t, user is not None, "calibrating", (), self._metrics(t, raw),
+                              body=user, calibration_progress=(t - start) / seconds)
+            frames, self._calibration_frames = self._calibration_frames, []
+            self._calibrating = None
+            self.set_calibration(compute_calibration(frames, self.view,
+                                                     self.config.calibration))
+        if user is None or raw is None:
+            for tracker in self.trackers.values():
+                tracker.reset()
+            for f in self._filters.values():
+                f.reset()
+            return Sample(t, False, "away", (), dict.fromkeys(METRICS))
+        metrics = self._metrics(t, raw)
+        alerts = []
+        for problem, tracker in self.trackers.items():
+            value = metrics["cva"] if problem == "forward_head" and self.view == "side" \
+                else metrics[problem]
+            alert = tracker.update(t, value)
+            if alert is not None:
+                alerts.append(dataclasses.replace(alert, stretches=stretches_for(problem)))
+        problems = tuple(p for p, tr in self.trackers.items() if tr.strained)
+        return Sample(t, True, "strained" if problems else "good", problems, metrics,
+                      tuple(alerts), user)
+
+    def _metrics(self, t: float, raw: RawMeasures | None) -> dict[str, float | None]:
+        """Measures against the neutral, then smoothed (a filter per metric, on source time)."""
+        metrics: dict[str, float | None] = dict.fromkeys(METRICS)
+        if raw is None:
+            return metrics
+        neutral = self.calibration.neutral if self.calibration else {}
+
+        def rel(value: float | None, key: str) -> float | None:
+            return None if value is None else value - neutral.get(key, 0.0)
+
+        head = rel(raw.head_roll, "head_roll")
+        shoulders = rel(raw.shoulder_roll, "shoulder_roll")
+        metrics["head_tilt"] = head
+        metrics["shoulders_uneven"] = shoulders
+        if head is not None and shoulders is not None:
+            metrics["neck_side_bend"] = head - shoulders
+        metrics["head_down"] = rel(raw.head_pitch, "head_pitch")
+        metrics["too_close"] = raw.eye_distance_cm
+        metrics["cva"] = raw.cva
+        if "head_depth_cm" in neutral:
+            metrics["forward_head"] = forward_head_cm(raw, neutral)
+        for key, value in metrics.items():
+            if value is not None:
+                metrics[key] = self._filters[key](t, value)
+        return metrics
+
+
+def forward_head_cm(raw: RawMeasures, neutral: dict[str, float]) -> float | None:
+    """How far the head has come forward of the shoulders since the neutral, in cm.
+
+    Pinhole model: a width w at distance Z images as f*W/Z pixels, so the shoulders' distance
+    now is Z0 * w0 / w, where Z0 is the head's distance at neutral (head and shoulders taken as
+    level then; their real offset cancels). The head's distance now comes from solvePnP.
+    Leaning the whole body toward the screen moves both alike and gives 0 (that is too_close).
+    """
+    if raw.head_depth_cm is None or not raw.shoulder_px:
+        return None
+    return neutral["head_depth_cm"] * neutral["shoulder_px"] / raw.shoulder_px - raw.head_depth_cm

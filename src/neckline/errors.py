@@ -1,0 +1,25 @@
+"""Expected problems a user can cause or fix.
+
+Each carries a message of one sentence that the CLI and the app show as is; anything else that
+escapes is a bug and keeps its traceback.
+"""
+
+
+class NecklineError(Exception):
+    """Base class for problems that are reported to the user in one sentence."""
+
+
+class ConfigError(NecklineError):
+    """A configuration file or value is invalid."""
+
+
+class SourceError(NecklineError):
+    """A camera, video file or image sequence cannot be opened or read."""
+
+
+class ModelError(NecklineError):
+    """The pose model file is missing or damaged."""
+
+
+class CalibrationError(NecklineError):
+    """A calibration could not be taken or loaded; the message says why."""

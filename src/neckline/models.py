@@ -1,0 +1,52 @@
+"""The pose model files neckline ships in ``models/``, verified by checksum before use."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from neckline.errors import ModelError
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    name: str
+    filename: str
+    sha256: str
+
+
+MODELS = {
+    # Official MediaPipe Pose Landmarker lite bundle, float16 v1 (see models/README.md).
+    "lite": ModelFile("lite", "pose_landmarker_lite.task",
+                      "59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"),
+    # Built by models/build_full_model.py from mediapipe 0.10.21's full landmark model.
+    "full": ModelFile("full", "pose_landmarker_full.task",
+                      "0000000000000000000000000000000000000000000000000000000000000000"),
+}
+
+
+def models_dir() -> Path:
+    """``$NECKLINE_MODELS`` if set, else the repository's ``models/`` folder."""
+    env = os.environ.get("NECKLINE_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+def load_model(name: str) -> bytes:
+    """The model's bytes after checking its sha256; ModelError if missing or damaged."""
+    model = MODELS[name]
+    path = models_dir() / model.filename
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"The {name} pose model is missing ({path}); "
+                         "restore the models/ folder from the neckline repository.") from None
+    except OSError as e:
+        raise ModelError(f"The {name} pose model {path} cannot be read ({e.strerror}).") from None
+    if hashlib.sha256(data).hexdigest() != model.sha256:
+        raise ModelError(f"The {name} pose model {path} is damaged (checksum mismatch); "
+                         "restore it from the neckline repository.")
+    return data
