@@ -1,11 +1,12 @@
 """Alert rules: one small state machine per problem, driven by source time.
 
 A problem is *strained* from the moment its measure goes beyond the threshold. It raises an
-alert once it has been strained continuously for the dwell time (60 s by default), so glances at
-the keyboard never alert. It clears ``clear_after_s`` seconds after the measure came back past the
-threshold by at least the margin, provided it has not gone beyond the threshold again since, so
-a measure hovering at the threshold does not flicker. The same problem does not alert again within the cooldown; a
-strain still held when the cooldown ends alerts again. Nobody in view resets every timer.
+alert once it has been strained continuously for the dwell time (60 s by default), so glances
+at the keyboard never alert. It clears ``clear_after_s`` seconds after the measure came back
+past the threshold by at least the margin, provided it has not gone beyond the threshold again
+since, so a measure hovering at the threshold does not flicker. The same problem does not alert
+again within the cooldown; a strain still held when the cooldown ends alerts again. Nobody in
+view resets every timer.
 """
 
 from __future__ import annotations
@@ -52,7 +53,14 @@ class ProblemTracker:
 
     @property
     def strained(self) -> bool:
+        """An episode is open: the dwell timer runs (it survives brief dips)."""
         return self.strained_since is not None
+
+    @property
+    def holding(self) -> bool:
+        """The posture is out of range right now: the episode is open and the measure has not
+        yet come back past the threshold by the margin. This is what statistics count."""
+        return self.strained_since is not None and self._good_since is None
 
     def _beyond(self, value: float) -> bool:
         if self.direction is Direction.BELOW:

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from neckline import __version__

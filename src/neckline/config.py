@@ -12,6 +12,7 @@ allowed. Thresholds and dwell times come from ../shared/EVIDENCE.md (sources in 
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +47,8 @@ class CameraConfig:
 class ProcessingConfig:
     rate_fps: float = _opt(10.0, "Frames per second given to the pose model; frames in between "
                            "are skipped.", lo=1.0, hi=30.0)
-    model: str = _opt("lite", "Pose model: 'lite' (fast) or 'full' (steadier head roll, "
-                      "about 1.5x the CPU).", choices=("lite", "full"))
+    model: str = _opt("full", "Pose model: 'full' (head tilt within ~2 deg on test photos) "
+                      "or 'lite' (errors up to ~6 deg, 30% less CPU).", choices=("full", "lite"))
     max_people: int = _opt(1, "How many people the pose model looks for. 1 follows the person "
                            "it finds first and is cheapest; 2 or more also lets neckline pick "
                            "the nearest person in every frame, at about twice the CPU.",
@@ -95,9 +96,9 @@ class ProblemRule:
     margin: float
 
 
-def _rule(enabled: bool, threshold: float, unit: str, lo: float, hi: float, dwell_s: float,
-          margin: float, what: str) -> Any:
-    return field(default=ProblemRule(enabled, threshold, dwell_s, margin), metadata={
+def _rule(*, threshold: float, unit: str, lo: float, hi: float, dwell_s: float, margin: float,
+          what: str) -> Any:
+    return field(default=ProblemRule(True, threshold, dwell_s, margin), metadata={
         "description": what, "rule": {"threshold": (lo, hi, unit)}})
 
 
@@ -110,20 +111,24 @@ class AlertsConfig:
     side_cva_limit_deg: float = _opt(
         50.0, "Side view: forward head when the craniovertebral angle is below this "
         "(Oakley et al. 2024: < 50 deg).", lo=30.0, hi=70.0)
-    # Defaults: ../shared/EVIDENCE.md, "Suggested defaults".
-    head_tilt: ProblemRule = _rule(True, 10.0, "degrees", 2.0, 45.0, 60.0, 3.0,
-                                   "Head tilted sideways beyond neutral (natural tilt is "
-                                   "within about 5 deg).")
-    head_down: ProblemRule = _rule(True, 20.0, "degrees", 5.0, 60.0, 60.0, 4.0,
-                                   "Head bent down beyond neutral (Lee et al. 2015: keep "
-                                   "flexion within 20 deg).")
-    forward_head: ProblemRule = _rule(True, 3.0, "cm", 0.5, 20.0, 60.0, 1.0,
-                                      "Head pushed forward of neutral; the threshold rises "
-                                      "with your calibration's noise.")
-    shoulders_uneven: ProblemRule = _rule(True, 8.0, "degrees", 2.0, 30.0, 120.0, 2.0,
-                                          "Shoulder line tilted beyond neutral.")
-    too_close: ProblemRule = _rule(True, 50.0, "cm", 20.0, 150.0, 60.0, 5.0,
-                                   "Eyes closer to the screen than this (OSHA: 50-100 cm).")
+    # Defaults: ../shared/EVIDENCE.md, "Suggested defaults". (ruff's RUF009 cannot see that
+    # _rule returns a dataclasses.field, hence the noqa.)
+    head_tilt: ProblemRule = _rule(  # noqa: RUF009
+        threshold=10.0, unit="degrees", lo=2.0, hi=45.0, dwell_s=60.0, margin=3.0,
+        what="Head tilted sideways beyond neutral (natural tilt is within about 5 deg).")
+    head_down: ProblemRule = _rule(  # noqa: RUF009
+        threshold=20.0, unit="degrees", lo=5.0, hi=60.0, dwell_s=60.0, margin=4.0,
+        what="Head bent down beyond neutral (Lee et al. 2015: keep flexion within 20 deg).")
+    forward_head: ProblemRule = _rule(  # noqa: RUF009
+        threshold=3.0, unit="cm", lo=0.5, hi=20.0, dwell_s=60.0, margin=1.0,
+        what="Head pushed forward of neutral; the threshold rises with how much the "
+             "measure wandered during your calibration.")
+    shoulders_uneven: ProblemRule = _rule(  # noqa: RUF009
+        threshold=8.0, unit="degrees", lo=2.0, hi=30.0, dwell_s=120.0, margin=2.0,
+        what="Shoulder line tilted beyond neutral.")
+    too_close: ProblemRule = _rule(  # noqa: RUF009
+        threshold=50.0, unit="cm", lo=20.0, hi=150.0, dwell_s=60.0, margin=5.0,
+        what="Eyes closer to the screen than this (OSHA: 50-100 cm).")
 
     def rule(self, problem: str) -> ProblemRule:
         rule: ProblemRule = getattr(self, problem)
@@ -230,7 +235,7 @@ def _check_number(value: Any, lo: float | None, hi: float | None, name: str, ori
         raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
     if (lo is not None and value < lo) or (hi is not None and value > hi) or value != value:
         unit_text = f" {unit}" if unit else ""
-        raise ConfigError(f"{origin}: '{name}' = {value} is out of range; "
+        raise ConfigError(f"{origin}: '{name}' = {_fmt(value)} is out of range; "
                           f"allowed {_fmt(lo)} to {_fmt(hi)}{unit_text}.")
 
 
@@ -248,18 +253,22 @@ def _toml_value(v: Any) -> str:
     return str(v)
 
 
+def _comment(text: str) -> list[str]:
+    return ["# " + line for line in textwrap.wrap(text, 96)]
+
+
 def default_toml() -> str:
     """The documented default config file, generated from the declarations above."""
     lines = ["# neckline default configuration, generated by `neckline config --defaults`.",
-             "# Copy any part of it to " + "~/.config/neckline/config.toml (or pass "
-             "--config FILE) and change it there.", ""]
+             "# Copy any part of it to ~/.config/neckline/config.toml (or pass --config FILE)",
+             "# and change it there.", ""]
 
     def section(obj: Any, name: str) -> None:
-        nested = []
+        nested: list[tuple[dataclasses.Field[Any], ProblemRule]] = []
         lines.append(f"[{name}]")
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
-            if dataclasses.is_dataclass(value):
+            if isinstance(value, ProblemRule):
                 nested.append((f, value))
                 continue
             meta = f.metadata
@@ -268,20 +277,20 @@ def default_toml() -> str:
                 rng = " One of: " + ", ".join(meta["choices"]) + "."
             elif meta.get("lo") is not None:
                 rng = f" Range {_fmt(meta['lo'])} to {_fmt(meta['hi'])}."
-            lines.append(f"# {meta['description']}{rng}")
+            lines.extend(_comment(f"{meta['description']}{rng}"))
             lines.append(f"{f.name} = {_toml_value(value)}")
         lines.append("")
-        for f, value in nested:
+        for f, rule in nested:
             lo, hi, unit = f.metadata["rule"]["threshold"]
-            lines.append(f"# {f.metadata['description']}")
+            lines.extend(_comment(f.metadata["description"]))
             lines.append(f"[{name}.{f.name}]")
-            lines.append("enabled = " + _toml_value(value.enabled))
+            lines.append("enabled = " + _toml_value(rule.enabled))
             lines.append(f"# In {unit}, range {_fmt(lo)} to {_fmt(hi)}.")
-            lines.append(f"threshold = {_toml_value(value.threshold)}")
+            lines.append(f"threshold = {_toml_value(rule.threshold)}")
             lines.append("# Seconds held continuously before an alert. Range 0 to 3600.")
-            lines.append(f"dwell_s = {_toml_value(value.dwell_s)}")
+            lines.append(f"dwell_s = {_toml_value(rule.dwell_s)}")
             lines.append(f"# Hysteresis in {unit}: clears only below threshold minus margin.")
-            lines.append(f"margin = {_toml_value(value.margin)}")
+            lines.append(f"margin = {_toml_value(rule.margin)}")
             lines.append("")
 
     defaults = Config()

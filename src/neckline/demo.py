@@ -46,8 +46,8 @@ def place(canvas: np.ndarray, person: Person) -> None:
     photo = person.photo
     scale = person.width / photo.shape[1]
     h, w = photo.shape[:2]
-    # Pivot low in the photo (between the shoulders) so the head swings like a body lean.
-    pivot = (w / 2.0, h * 0.85)
+    # Pivot below the face (at the chest in both demo photos) so the head swings like a lean.
+    pivot = (w / 2.0, h * 0.6)
     m = cv2.getRotationMatrix2D(pivot, -person.angle_deg, scale)
     m[0, 2] += person.center[0] - pivot[0]
     m[1, 2] += person.center[1] - pivot[1]
@@ -67,13 +67,13 @@ def frame(people: Sequence[Person], size: tuple[int, int] = (640, 480),
 def write_video(path: Path, segments: Sequence[tuple[float, Sequence[Person]]],
                 fps: float = 10.0, size: tuple[int, int] = (640, 480)) -> Path:
     """Writes an MJPG .avi: each segment is (seconds, people in view, possibly none)."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
     if not writer.isOpened():
         raise SourceError(f"Cannot write a video to {path}.")
     try:
         for seconds, people in segments:
             image = frame(people, size)
-            for _ in range(int(round(seconds * fps))):
+            for _ in range(round(seconds * fps)):
                 writer.write(image)
     finally:
         writer.release()
@@ -88,8 +88,8 @@ def demo_video(folder: Path) -> Path:
         return path
     folder.mkdir(parents=True, exist_ok=True)
     photo = grace_hopper()
-    upright = Person(photo, 380, (320, 250))
-    tilted = Person(photo, 380, (320, 250), angle_deg=16.0)
+    upright = Person(photo, 380, (320, 270))
+    tilted = Person(photo, 380, (320, 270), angle_deg=16.0)
     tmp = folder / "neckline-demo.tmp.avi"
     write_video(tmp, [(15, [upright]), (70, [tilted]), (10, [upright]), (5, [])])
     tmp.replace(path)

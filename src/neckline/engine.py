@@ -151,7 +151,7 @@ class PostureEngine:
             alert = tracker.update(t, value)
             if alert is not None:
                 alerts.append(dataclasses.replace(alert, stretches=stretches_for(problem)))
-        problems = tuple(p for p, tr in self.trackers.items() if tr.strained)
+        problems = tuple(p for p, tr in self.trackers.items() if tr.holding)
         return Sample(t, True, "strained" if problems else "good", problems, metrics,
                       tuple(alerts), user)
 

@@ -23,7 +23,7 @@ MODELS = {
                       "59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"),
     # Built by models/build_full_model.py from mediapipe 0.10.21's full landmark model.
     "full": ModelFile("full", "pose_landmarker_full.task",
-                      "0000000000000000000000000000000000000000000000000000000000000000"),
+                      "8587255ec4b76cee64b42bbdb6f2bafd13bb716ab805469a41392eecb4d0fe18"),
 }
 
 

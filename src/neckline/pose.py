@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 
 import numpy as np
 
 from neckline._cv2 import cv2
+from neckline._native import quiet_native_stderr
 from neckline.body import Body, body_from_normalized
 from neckline.errors import ModelError
 from neckline.models import load_model
 
 os.environ.setdefault("GLOG_minloglevel", "2")  # mediapipe's C++ info lines are not for users
 
-import mediapipe as mp  # noqa: E402
-from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """TFLite prints 'Created TensorFlow Lite XNNPACK delegate' straight to fd 2 on start-up."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved, 2)
-    finally:
-        os.close(saved)
+import mediapipe as mp
+from mediapipe.tasks.python import BaseOptions, vision
 
 
 class PoseDetector:
@@ -53,7 +33,7 @@ class PoseDetector:
             min_tracking_confidence=0.5,
         )
         try:
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as e:
             raise ModelError(f"The {model} pose model cannot be loaded ({e}).") from None
@@ -63,13 +43,13 @@ class PoseDetector:
 
     def detect(self, image_bgr: np.ndarray, t: float) -> list[Body]:
         """Everyone found in ``image_bgr`` at source time ``t`` seconds."""
-        ms = max(int(round(t * 1000)), self._last_ms + 1)
+        ms = max(round(t * 1000), self._last_ms + 1)
         self._last_ms = ms
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         if self._first:  # the graph logs a start-up warning on its first frame
             self._first = False
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 result = self._landmarker.detect_for_video(image, ms)
         else:
             result = self._landmarker.detect_for_video(image, ms)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from neckline._cv2 import cv2
+from neckline._native import quiet_native_stderr
 from neckline.errors import SourceError
 
 
@@ -84,8 +85,12 @@ class VideoFileSource(FrameSource):
             raise SourceError(f"No such video file: {path}.")
         if Path(path).is_dir():
             raise SourceError(f"{path} is a folder; give a video file or an image pattern.")
-        self._cap = cv2.VideoCapture(path)
-        if not self._cap.isOpened():
+        with quiet_native_stderr():
+            self._cap = cv2.VideoCapture(path)
+            opened = self._cap.isOpened()
+            # Fail now rather than halfway: the first frame must decode.
+            first = opened and self._cap.grab()
+        if not opened:
             self._cap.release()
             raise SourceError(f"{path} is not a video neckline can read "
                               "(unknown format or damaged file).")
@@ -94,8 +99,7 @@ class VideoFileSource(FrameSource):
         count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT))
         self.frame_count = count if count > 0 else None
         self._index = -1
-        # Fail now rather than halfway: the first frame must decode.
-        if not self._cap.grab():
+        if not first:
             self._cap.release()
             raise SourceError(f"{path} has no frame neckline can decode (damaged or empty).")
         self._pending = True

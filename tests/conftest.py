@@ -1,0 +1,53 @@
+"""Shared fixtures: isolated user directories, real photos, generated videos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neckline.demo import Person, grace_hopper, write_video
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's config, calibrations or cache."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> np.ndarray:
+    from skimage import data
+
+    return np.ascontiguousarray(data.astronaut()[:, :, ::-1])  # RGB -> BGR
+
+
+@pytest.fixture(scope="session")
+def hopper() -> np.ndarray:
+    return grace_hopper()
+
+
+@pytest.fixture(scope="session")
+def videos(tmp_path_factory: pytest.TempPathFactory, hopper: np.ndarray,
+           astronaut: np.ndarray) -> dict[str, Path]:
+    """Generated 10 fps videos of a real photo; calibration in the first 5 s of each."""
+    folder = tmp_path_factory.mktemp("videos")
+    upright = Person(hopper, 380, (320, 270))
+    tilted = Person(hopper, 380, (320, 270), angle_deg=16.0)
+    small_tilted = Person(astronaut, 130, (560, 110), angle_deg=-25.0)
+    glances: list[tuple[float, list[Person]]] = [(10, [upright])]
+    for _ in range(8):
+        glances += [(3, [tilted]), (7, [upright])]
+    specs: dict[str, list[tuple[float, list[Person]]]] = {
+        "held_tilt": [(10, [upright]), (70, [tilted]), (10, [upright])],
+        "glances": glances,
+        "away": [(10, [upright]), (70, []), (5, [upright])],
+        "second_person": [(10, [upright]), (70, [upright, small_tilted])],
+        "nobody": [(8, [])],
+    }
+    return {name: write_video(folder / f"{name}.avi", segments)
+            for name, segments in specs.items()}
