@@ -41,12 +41,20 @@ def test_the_largest_person_is_the_user() -> None:
 def test_the_followed_user_stays_while_about_as_large() -> None:
     user = person(300, 180)
     other = person(420, 200)  # slightly larger, e.g. leaning in behind
-    assert choose_user([other, person(305, 181)], user).center[0] == 305
+    chosen = choose_user([other, person(305, 181)], user)
+    assert chosen is not None and chosen.center[0] == 305
 
 
 def test_a_much_larger_person_takes_over() -> None:
     user = person(300, 100)
-    assert choose_user([person(302, 100), person(200, 260)], user).size == 260
+    chosen = choose_user([person(302, 100), person(200, 260)], user)
+    assert chosen is not None and chosen.size == 260
+
+
+def test_a_person_seen_from_the_side_has_a_size() -> None:
+    points = np.full((N_LANDMARKS, 2), np.nan)
+    points[LEFT_SHOULDER], points[LEFT_EAR] = (300, 300), (330, 210)
+    assert Body(points, 640, 480).size > 90
 
 
 def test_nobody() -> None:

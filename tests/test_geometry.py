@@ -1,8 +1,4 @@
-"""Synthetic landmark sets from a small kinematic model, projected through a pinhole camera.
-
-The model is not the head model solvePnP uses: its face points are placed differently and it
-bends at the neck, not at the head's centre, so the test checks the method, not an identity.
-"""
+"""Synthetic landmark sets from a small kinematic model (kinematics.py) recover the measures."""
 
 from __future__ import annotations
 
@@ -11,55 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from neckline.body import (
-    FACE,
-    LEFT_SHOULDER,
-    N_LANDMARKS,
-    RIGHT_SHOULDER,
-    Body,
-)
+from kinematics import FOV, HEIGHT, WIDTH, pose_body
+from neckline.body import LEFT_SHOULDER, N_LANDMARKS, Body
 from neckline.calibration import compute_calibration
 from neckline.config import Config
 from neckline.engine import PostureEngine
-from neckline.geometry import focal_length_px, head_roll, measure
-
-WIDTH, HEIGHT, FOV = 640, 480, 60.0
-F = focal_length_px(WIDTH, FOV)
-
-# A slightly different head from geometry.HEAD_MODEL_CM, relative to the top of the neck (cm),
-# person facing the camera (-z); order as FACE: nose, eyes, ears, mouth corners.
-FACE_CM = np.array([
-    [0.0, -6.5, -11.0], [3.1, -11.0, -8.0], [-3.1, -11.0, -8.0],
-    [7.25, -9.0, -0.5], [-7.25, -9.0, -0.5], [2.4, -4.0, -9.0], [-2.4, -4.0, -9.0]])
-SHOULDERS_CM = np.array([[19.0, 12.0, 2.0], [-19.0, 12.0, 2.0]])  # left, right
-
-
-def rot_x(deg: float) -> np.ndarray:
-    a = math.radians(deg)
-    return np.array([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]])
-
-
-def rot_z(deg: float) -> np.ndarray:
-    a = math.radians(deg)
-    return np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
-
-
-def pose_body(*, distance_cm: float = 70.0, flexion_deg: float = 0.0, lean_deg: float = 0.0,
-              head_roll_deg: float = 0.0, forward_cm: float = 0.0, noise_px: float = 0.0,
-              seed: int = 0) -> Body:
-    """Shoulders at ``distance_cm`` from the camera; the head bends forward (flexion, about
-    the top of the neck), rolls on the neck, slides forward, and the whole upper body leans."""
-    head = (rot_z(head_roll_deg) @ rot_x(flexion_deg) @ FACE_CM.T).T
-    head[:, 2] -= forward_cm
-    neck_top = np.array([0.0, -8.0, 0.0])  # neck top above the shoulders' midpoint
-    points3 = np.vstack([head + neck_top, SHOULDERS_CM - [0, 12.0, 0]])
-    points3 = (rot_z(lean_deg) @ points3.T).T + np.array([0.0, 5.0, distance_cm])
-    pixels = F * points3[:, :2] / points3[:, 2:3] + [WIDTH / 2, HEIGHT / 2]
-    pixels += np.random.default_rng(seed).normal(0, noise_px, pixels.shape) if noise_px else 0
-    points = np.full((N_LANDMARKS, 2), np.nan)
-    points[list(FACE)] = pixels[:7]
-    points[[LEFT_SHOULDER, RIGHT_SHOULDER]] = pixels[7:]
-    return Body(points, WIDTH, HEIGHT)
+from neckline.geometry import head_roll, measure
 
 
 def engine_after_neutral(noise_px: float = 0.0) -> PostureEngine:

@@ -38,22 +38,25 @@ class Body:
     def point(self, index: int) -> np.ndarray:
         return self.points[index]
 
+    def _upper_body(self) -> np.ndarray:
+        upper = self.points[list((*FACE, LEFT_SHOULDER, RIGHT_SHOULDER))]
+        return upper[np.all(np.isfinite(upper), axis=1)]
+
     @property
     def size(self) -> float:
-        """Shoulder width in pixels, or twice the ear distance if shoulders are missing."""
-        if self.has(LEFT_SHOULDER, RIGHT_SHOULDER):
-            return float(np.linalg.norm(self.points[LEFT_SHOULDER] - self.points[RIGHT_SHOULDER]))
-        if self.has(LEFT_EAR, RIGHT_EAR):
-            return 2.0 * float(np.linalg.norm(self.points[LEFT_EAR] - self.points[RIGHT_EAR]))
-        return 0.0
+        """Diagonal in pixels of the box around face and shoulders: how near the person is,
+        whether seen from the front or the side (0 with fewer than two points)."""
+        upper = self._upper_body()
+        if len(upper) < 2:
+            return 0.0
+        return float(np.linalg.norm(upper.max(axis=0) - upper.min(axis=0)))
 
     @property
     def center(self) -> np.ndarray:
-        upper = self.points[list((*FACE, LEFT_SHOULDER, RIGHT_SHOULDER))]
-        finite = upper[np.all(np.isfinite(upper), axis=1)]
-        if len(finite) == 0:
+        upper = self._upper_body()
+        if len(upper) == 0:
             return np.array([np.nan, np.nan])
-        return np.asarray(finite.mean(axis=0))
+        return np.asarray(upper.mean(axis=0))
 
 
 def body_from_normalized(xy: np.ndarray, visibility: np.ndarray, width: int, height: int,

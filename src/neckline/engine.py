@@ -146,14 +146,25 @@ class PostureEngine:
         metrics = self._metrics(t, raw)
         alerts = []
         for problem, tracker in self.trackers.items():
-            value = metrics["cva"] if problem == "forward_head" and self.view == "side" \
-                else metrics[problem]
-            alert = tracker.update(t, value)
+            alert = tracker.update(t, self._judged_value(problem, metrics))
             if alert is not None:
                 alerts.append(dataclasses.replace(alert, stretches=stretches_for(problem)))
         problems = tuple(p for p, tr in self.trackers.items() if tr.holding)
         return Sample(t, True, "strained" if problems else "good", problems, metrics,
                       tuple(alerts), user)
+
+    def _judged_value(self, problem: str, metrics: dict[str, float | None]) -> float | None:
+        if problem != "forward_head":
+            return metrics[problem]
+        if self.view == "side":
+            return metrics["cva"]
+        # One posture, one alert: bending the head down also carries the ears forward (about
+        # 4-5 cm at 30 deg), so forward head is judged only while the head is not bent down
+        # beyond the head-down threshold. Otherwise it counts as not measurable.
+        down = metrics["head_down"]
+        if down is not None and down > self.threshold("head_down"):
+            return None
+        return metrics["forward_head"]
 
     def _metrics(self, t: float, raw: RawMeasures | None) -> dict[str, float | None]:
         """Measures against the neutral, then smoothed (a filter per metric, on source time)."""

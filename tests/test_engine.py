@@ -1,0 +1,112 @@
+"""The engine on synthetic people: calibration windows, states, thresholds, side view."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from kinematics import HEIGHT, WIDTH, pose_body
+from neckline.body import LEFT_EAR, LEFT_SHOULDER, N_LANDMARKS, NOSE, Body
+from neckline.config import Config, apply_overrides
+from neckline.engine import PostureEngine, Sample
+from neckline.errors import CalibrationError
+
+
+def run(engine: PostureEngine, start: float, end: float, bodies: list[Body]) -> list[Sample]:
+    return [engine.update(start + i / 10, bodies) for i in range(round((end - start) * 10))]
+
+
+def test_calibration_window_then_alert() -> None:
+    engine = PostureEngine(Config())
+    engine.start_calibration(5.0)
+    samples = run(engine, 0, 5, [pose_body(lean_deg=3.0)])  # this user's neutral leans 3 deg
+    assert {s.state for s in samples} == {"calibrating"}
+    assert samples[-1].calibration_progress == pytest.approx(0.98)
+    samples = run(engine, 5, 10, [pose_body(lean_deg=3.0)])
+    assert engine.calibration is not None
+    assert {s.state for s in samples} == {"good"}
+    assert abs(samples[-1].metrics["head_tilt"] or 0) < 0.1  # judged against the neutral
+    samples = run(engine, 10, 75, [pose_body(lean_deg=3.0, flexion_deg=30.0)])
+    alerts = [a for s in samples for a in s.alerts]
+    assert [a.problem for a in alerts] == ["head_down"]
+    assert alerts[0].t == pytest.approx(70.0, abs=1.5)
+    assert alerts[0].stretches[0] == "chin_tuck"
+
+
+def test_failed_calibration_raises_and_leaves_the_engine_usable() -> None:
+    engine = PostureEngine(Config())
+    engine.start_calibration(2.0)
+    run(engine, 0, 2, [])
+    with pytest.raises(CalibrationError, match="no person"):
+        engine.update(2.0, [])
+    assert not engine.calibrating
+    assert engine.update(2.1, [pose_body()]).state == "good"
+
+
+def test_nobody_is_away_and_resets_the_dwell() -> None:
+    engine = PostureEngine(Config())
+    tilted = [pose_body(lean_deg=20.0)]
+    run(engine, 0, 50, tilted)
+    away = run(engine, 50, 55, [])
+    assert {s.state for s in away} == {"away"}
+    assert all(not s.present for s in away)
+    later = run(engine, 55, 114, tilted)  # 59 s: the earlier 50 s do not count
+    assert [a for s in later for a in s.alerts] == []
+
+
+def test_disabled_problem_never_alerts() -> None:
+    config = apply_overrides(Config(), {"alerts": {"head_tilt": {"enabled": False}}})
+    engine = PostureEngine(config)
+    samples = run(engine, 0, 130, [pose_body(head_roll_deg=20.0)])
+    assert "head_tilt" not in {a.problem for s in samples for a in s.alerts}
+    assert "head_tilt" not in engine.trackers
+
+
+def test_noisy_calibration_raises_the_threshold() -> None:
+    config = apply_overrides(Config(), {"calibration": {"max_spread_deg": 10.0}})
+    engine = PostureEngine(config)
+    engine.start_calibration(3.0)
+    for i in range(30):  # a head that keeps rocking 5 deg either way while calibrating
+        engine.update(i / 10, [pose_body(head_roll_deg=5.0 if i % 2 else -5.0)])
+    engine.update(3.0, [pose_body()])
+    assert engine.calibration is not None
+    spread = engine.calibration.spread["head_roll"]
+    assert spread == pytest.approx(7.4, abs=0.2)  # 1.4826 x 5
+    assert engine.threshold("head_tilt") == pytest.approx(3 * spread)
+    assert engine.threshold("too_close") == config.alerts.too_close.threshold
+
+
+def side_body(cva_deg: float) -> Body:
+    points = np.full((N_LANDMARKS, 2), np.nan)
+    shoulder = np.array([300.0, 330.0])
+    ear = shoulder + 90 * np.array([math.cos(math.radians(cva_deg)),
+                                    -math.sin(math.radians(cva_deg))])
+    points[LEFT_SHOULDER], points[LEFT_EAR] = shoulder, ear
+    points[NOSE] = ear + np.array([50.0, 10.0])
+    return Body(points, WIDTH, HEIGHT)
+
+
+def test_side_view_alerts_on_a_low_craniovertebral_angle() -> None:
+    config = apply_overrides(Config(), {"camera": {"view": "side"}})
+    engine = PostureEngine(config)
+    engine.start_calibration(3.0)
+    run(engine, 0, 3, [side_body(58.0)])
+    good = run(engine, 3, 10, [side_body(58.0)])
+    assert {s.state for s in good} == {"good"}
+    assert good[-1].metrics["cva"] == pytest.approx(58.0, abs=0.1)
+    assert good[-1].metrics["head_tilt"] is None  # not measurable from the side
+    slumped = run(engine, 10, 75, [side_body(44.0)])
+    alerts = [a for s in slumped for a in s.alerts]
+    assert [a.problem for a in alerts] == ["forward_head"]
+    assert alerts[0].value == pytest.approx(44.0, abs=0.5)
+
+
+def test_a_front_calibration_is_ignored_by_a_side_engine() -> None:
+    front = PostureEngine(Config())
+    front.start_calibration(1.0)
+    run(front, 0, 1.1, [pose_body()])
+    side = PostureEngine(apply_overrides(Config(), {"camera": {"view": "side"}}),
+                         front.calibration)
+    assert side.calibration is None
