@@ -12,6 +12,7 @@ allowed. Thresholds and dwell times come from ../shared/EVIDENCE.md (sources in 
 from __future__ import annotations
 
 import dataclasses
+import re
 import textwrap
 import tomllib
 from dataclasses import dataclass, field
@@ -26,10 +27,14 @@ PROBLEMS = ("head_tilt", "head_down", "forward_head", "shoulders_uneven", "too_c
 """The problem ids used everywhere: config, JSON, database, stretch guide."""
 
 
+_HHMM = r"(|([01][0-9]|2[0-3]):[0-5][0-9])"
+
+
 def _opt(default: Any, description: str, *, lo: float | None = None, hi: float | None = None,
-         choices: tuple[str, ...] | None = None) -> Any:
+         choices: tuple[str, ...] | None = None, pattern: str | None = None) -> Any:
     return field(default=default, metadata={
-        "description": description, "lo": lo, "hi": hi, "choices": choices})
+        "description": description, "lo": lo, "hi": hi, "choices": choices,
+        "pattern": pattern})
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class ProcessingConfig:
                            lo=1, hi=4)
     visibility_floor: float = _opt(0.5, "A landmark less visible than this is treated as "
                                    "missing.", lo=0.0, hi=1.0)
+    idle_rate_fps: float = _opt(2.0, "The app's rate once posture has been good and steady for "
+                                "idle_after_s (or nobody is in view); it returns to rate_fps at "
+                                "the first change.", lo=0.5, hi=30.0)
+    idle_after_s: float = _opt(30.0, "Seconds of steady good posture before the app slows to "
+                               "idle_rate_fps.", lo=5.0, hi=600.0)
     sequence_fps: float = _opt(10.0, "Frame rate assumed for image sequences, which carry no "
                                "timestamps.", lo=1.0, hi=120.0)
 
@@ -136,12 +146,27 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True)
+class AppConfig:
+    alert_style: str = _opt("toast", "How the desktop app tells you: 'toast' (a small card near a "
+                            "screen corner that never takes the keyboard), 'tray' (a tray "
+                            "message) or 'both'.", choices=("toast", "tray", "both"))
+    sound: bool = _opt(False, "Play a soft chime with each alert.")
+    quiet_hours_start: str = _opt("", "Start of quiet hours, HH:MM (no alerts until "
+                                  "quiet_hours_end); empty for none.", pattern=_HHMM)
+    quiet_hours_end: str = _opt("", "End of quiet hours, HH:MM.", pattern=_HHMM)
+    start_on_login: bool = _opt(False, "Start neckline when you log in (an XDG autostart entry).")
+    show_preview: bool = _opt(True, "Show the camera picture in the main window; monitoring "
+                              "goes on when it is hidden.")
+
+
+@dataclass(frozen=True)
 class Config:
     camera: CameraConfig = field(default_factory=CameraConfig)
     processing: ProcessingConfig = field(default_factory=ProcessingConfig)
     measures: MeasuresConfig = field(default_factory=MeasuresConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    app: AppConfig = field(default_factory=AppConfig)
 
 
 def user_config_path() -> Path:
@@ -178,7 +203,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def apply_overrides(config: Config, data: dict[str, Any], origin: str = "config") -> Config:
     """A copy of ``config`` with ``data`` (nested like the TOML file) applied and validated."""
-    return _merge(config, data, origin, "")
+    merged: Config = _merge(config, data, origin, "")
+    p = merged.processing
+    if p.idle_rate_fps > p.rate_fps:
+        raise ConfigError(f"{origin}: 'processing.idle_rate_fps' ({p.idle_rate_fps:g}) must not "
+                          f"exceed 'processing.rate_fps' ({p.rate_fps:g}).")
+    app = merged.app
+    if bool(app.quiet_hours_start) != bool(app.quiet_hours_end):
+        raise ConfigError(f"{origin}: 'app.quiet_hours_start' and 'app.quiet_hours_end' must "
+                          "both be set or both be empty.")
+    return merged
 
 
 def _merge(obj: Any, data: dict[str, Any], origin: str, prefix: str) -> Any:
@@ -215,7 +249,10 @@ def _check_value(value: Any, f: dataclasses.Field[Any], current: Any, name: str,
             raise ConfigError(f"{origin}: '{name}' must be true or false, not {value!r}.")
         return value
     if isinstance(current, str):
-        choices = meta.get("choices")
+        choices, pattern = meta.get("choices"), meta.get("pattern")
+        if pattern and (not isinstance(value, str) or not re.fullmatch(pattern, value)):
+            raise ConfigError(f"{origin}: '{name}' must be a time as HH:MM (00:00 to 23:59) "
+                              f"or empty, not {value!r}.")
         if not isinstance(value, str) or (choices and value not in choices):
             allowed = " or ".join(f"'{c}'" for c in choices or ())
             raise ConfigError(f"{origin}: '{name}' must be {allowed}, not {value!r}.")
@@ -251,6 +288,50 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, float):
         return repr(v)
     return str(v)
+
+
+def overrides(config: Config) -> dict[str, Any]:
+    """The part of ``config`` that differs from the defaults, nested like the TOML file."""
+
+    def diff(obj: Any, default: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(obj):
+            value, base = getattr(obj, f.name), getattr(default, f.name)
+            if dataclasses.is_dataclass(value):
+                nested = diff(value, base)
+                if nested:
+                    out[f.name] = nested
+            elif value != base:
+                out[f.name] = value
+        return out
+
+    return diff(config, Config())
+
+
+def save_user_config(config: Config) -> Path:
+    """Writes the user's config file with what differs from the defaults."""
+    lines = ["# neckline settings (written by the app; see `neckline config --defaults`)."]
+
+    def write(table: dict[str, Any], name: str) -> None:
+        scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
+        if scalars:
+            lines.append(f"\n[{name}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in scalars.items())
+        for key, value in table.items():
+            if isinstance(value, dict):
+                write(value, f"{name}.{key}")
+
+    for section, table in overrides(config).items():
+        write(table, section)
+    path = user_config_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError as e:
+        raise ConfigError(f"Settings cannot be saved to {path} ({e.strerror}).") from None
+    return path
 
 
 def _comment(text: str) -> list[str]:

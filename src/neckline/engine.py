@@ -72,6 +72,15 @@ class PostureEngine:
         self.calibration = calibration
         self.trackers = self._make_trackers()
 
+    def reset(self) -> None:
+        """Forget the moment: timers, filters and the followed person (after a pause or a
+        gap in the frames). The calibration and cooldowns stay."""
+        self._previous = None
+        for tracker in self.trackers.values():
+            tracker.reset()
+        for f in self._filters.values():
+            f.reset()
+
     def start_calibration(self, seconds: float) -> None:
         """The next ``seconds`` of source time become the neutral (see ``update``)."""
         self._calibrating = (float("nan"), seconds)

@@ -14,7 +14,16 @@ class ConfigError(NecklineError):
 
 
 class SourceError(NecklineError):
-    """A camera, video file or image sequence cannot be opened or read."""
+    """A camera, video file or image sequence cannot be opened or read.
+
+    ``kind`` lets the app show the right state: "missing" (no such camera or file), "busy"
+    (the camera opens but gives no picture), "lost" (it stopped mid-session), "unreadable"
+    (damaged or unknown file).
+    """
+
+    def __init__(self, message: str, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ModelError(NecklineError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,10 +59,11 @@ class FrameSource:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def sampled(self, rate_fps: float) -> Iterator[Frame]:
+    def sampled(self, rate_fps: float | Callable[[], float]) -> Iterator[Frame]:
         """Frames at most ``rate_fps`` per second of source time; the rest are grabbed, not
-        converted or analysed."""
-        period = 1.0 / rate_fps
+        converted or analysed. ``rate_fps`` may be a function, asked after every frame, so the
+        app can lower the rate while posture is steady."""
+        rate = rate_fps if callable(rate_fps) else (lambda: rate_fps)
         next_due = 0.0
         index = -1
         while True:
@@ -74,6 +75,7 @@ class FrameSource:
             if t + 1e-6 < next_due:
                 continue
             image = self.retrieve()
+            period = 1.0 / rate()
             next_due = max(next_due + period, t + period / 2)
             yield Frame(image, t, index)
 
@@ -82,7 +84,7 @@ class VideoFileSource(FrameSource):
     def __init__(self, path: str) -> None:
         self.name = path
         if not Path(path).exists():
-            raise SourceError(f"No such video file: {path}.")
+            raise SourceError(f"No such video file: {path}.", "missing")
         if Path(path).is_dir():
             raise SourceError(f"{path} is a folder; give a video file or an image pattern.")
         with quiet_native_stderr():
@@ -138,7 +140,7 @@ class ImageSequenceSource(FrameSource):
         else:
             files = sorted(glob.glob(pattern))
         if not files:
-            raise SourceError(f"No images match {pattern}.")
+            raise SourceError(f"No images match {pattern}.", "missing")
         self._files = files
         self.frame_count = len(files)
         self._index = -1
@@ -176,14 +178,14 @@ class CameraSource(FrameSource):
         self._cap = cv2.VideoCapture(index)
         if not self._cap.isOpened():
             self._cap.release()
-            raise SourceError(f"No camera found at index {index}.")
+            raise SourceError(f"No camera found at index {index}.", "missing")
         self._t0: float | None = None
         self._image: np.ndarray | None = None
         ok, image = self._cap.read()
         if not ok or image is None:
             self._cap.release()
             raise SourceError(f"Camera {index} gives no picture; "
-                              "another app (a video call?) may be using it.")
+                              "another app (a video call?) may be using it.", "busy")
         self._first: np.ndarray | None = image
 
     def grab(self) -> float | None:
@@ -193,7 +195,7 @@ class CameraSource(FrameSource):
             ok, image = self._cap.read()
             if not ok or image is None:
                 raise SourceError(f"Camera {self.index} stopped delivering pictures "
-                                  "(unplugged or taken by another app).")
+                                  "(unplugged or taken by another app).", "lost")
             self._image = image
         now = time.monotonic()
         if self._t0 is None:
@@ -204,10 +206,10 @@ class CameraSource(FrameSource):
         assert self._image is not None
         return self._image
 
-    def sampled(self, rate_fps: float) -> Iterator[Frame]:
+    def sampled(self, rate_fps: float | Callable[[], float]) -> Iterator[Frame]:
         # A camera produces frames in real time: rather than reading and discarding them, sleep
         # until the next one is due so the camera thread costs nothing in between.
-        period = 1.0 / rate_fps
+        rate = rate_fps if callable(rate_fps) else (lambda: rate_fps)
         index = 0
         while True:
             t = self.grab()
@@ -216,7 +218,7 @@ class CameraSource(FrameSource):
             yield Frame(self.retrieve(), t, index)
             index += 1
             assert self._t0 is not None
-            delay = self._t0 + t + period - time.monotonic()
+            delay = self._t0 + t + 1.0 / rate() - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             self._cap.grab()  # drop the frame buffered while sleeping, so the next is fresh

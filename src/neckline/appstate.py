@@ -1,0 +1,43 @@
+"""What the desktop app remembers between runs besides the config: onboarding done, a pause
+that lasts until a chosen time. Stored as JSON in the user data directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from neckline.config import user_data_dir
+
+
+def state_path() -> Path:
+    return user_data_dir() / "app-state.json"
+
+
+@dataclass
+class AppState:
+    onboarded: bool = False
+    paused_until: datetime | None = None
+
+    @classmethod
+    def load(cls) -> AppState:
+        """The saved state; a missing or damaged file gives the defaults (it holds nothing
+        that cannot be chosen again)."""
+        try:
+            data = json.loads(state_path().read_text(encoding="utf-8"))
+            paused = data.get("paused_until")
+            return cls(bool(data.get("onboarded", False)),
+                       datetime.fromisoformat(paused) if paused else None)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return cls()
+
+    def save(self) -> None:
+        path = state_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({
+            "onboarded": self.onboarded,
+            "paused_until": self.paused_until.isoformat() if self.paused_until else None,
+        }), encoding="utf-8")
+        tmp.replace(path)
