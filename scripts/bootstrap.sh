@@ -5,9 +5,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 extras="${1:-}"
 
 need_apt=()
-# OpenCV's Qt-built wheel links libGL and glib; PyQt6 needs EGL, fontconfig and xkbcommon.
+# OpenCV's Qt-built wheel links libGL and glib; PyQt6 needs EGL, fontconfig and xkbcommon,
+# and its QtMultimedia (the alert chime) PulseAudio.
 for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
-           libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 libdbus-1.so.3:libdbus-1-3; do
+           libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 libdbus-1.so.3:libdbus-1-3 \
+           libpulse.so.0:libpulse0; do
   ldconfig -p | grep -q "${lib%%:*}" || need_apt+=("${lib##*:}")
 done
 if ((${#need_apt[@]})); then

@@ -34,7 +34,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Posture monitor: head tilt, head down, forward head, uneven shoulders and "
                     "screen distance from a webcam, against your calibrated neutral.")
     parser.add_argument("--version", action="version", version=f"neckline {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--source", metavar="PATH|INDEX",
+                        help="run the app on a video file, image pattern or camera index "
+                             "instead of the configured camera")
+    parser.add_argument("--config", type=Path, metavar="FILE", dest="app_config",
+                        help="config file to apply on top (for the app)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                description="Without a command, neckline starts the desktop "
+                                            "app.")
 
     a = sub.add_parser("analyze", help="analyse a video, image sequence or camera",
                        description="Analyse posture in SOURCE: a video file, an image pattern "
@@ -85,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "config":
             return _config(args)
-        _parser().print_help()
-        return 0
+        from neckline.app.main import run_app
+
+        return run_app(load_config(args.app_config), args.source)
     except NecklineError as e:
         print(f"neckline: {e}", file=sys.stderr)
         return EXIT_USER_ERROR

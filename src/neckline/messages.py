@@ -45,3 +45,53 @@ def alert_text(alert: Alert, view: str = "front") -> tuple[str, str]:
     else:
         body = f"{alert.problem} for {held}."
     return TITLES.get(alert.problem, alert.problem), body
+
+
+GAUGE_LABELS = {
+    "head_tilt": "Head tilt",
+    "head_down": "Head down",
+    "forward_head": "Forward head",
+    "shoulders_uneven": "Shoulders",
+    "too_close": "Screen distance",
+}
+
+
+def gauge_reading(problem: str, metrics: dict[str, float | None], threshold: float,
+                  view: str = "front") -> tuple[float | None, str]:
+    """(value as a fraction of its threshold, text) for the main window's bars; 1.0 is at the
+    threshold. None where the measure is missing this moment."""
+    if problem == "forward_head" and view == "side":
+        cva = metrics.get("cva")
+        if cva is None:
+            return None, "—"
+        return threshold / max(cva, 1.0), f"neck angle {cva:.0f}° · limit {threshold:.0f}°"
+    value = metrics.get(problem)
+    if value is None:
+        return None, "calibrate to measure" if problem == "forward_head" else "—"
+    if problem == "too_close":
+        return threshold / max(value, 1.0), f"{value:.0f} cm · limit {threshold:.0f} cm"
+    if problem == "forward_head":
+        return max(value, 0.0) / threshold, f"{value:+.1f} cm · limit {threshold:.1f} cm"
+    if problem == "head_tilt":
+        side = "left" if value > 0 else "right"
+        return abs(value) / threshold, f"{abs(value):.0f}° {side} · limit {threshold:.0f}°"
+    if problem == "head_down":
+        return max(value, 0.0) / threshold, f"{value:+.0f}° · limit {threshold:.0f}°"
+    return abs(value) / threshold, f"{abs(value):.0f}° · limit {threshold:.0f}°"
+
+
+STATE_WORDS = {
+    "good": "Good posture",
+    "strained": "Strained",
+    "away": "Away",
+    "paused": "Paused",
+    "calibrating": "Calibrating…",
+    "problem": "Camera problem",
+    "starting": "Starting…",
+}
+
+
+def clock_words(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -237,3 +237,13 @@ def open_source(spec: str, *, sequence_fps: float = 10.0) -> FrameSource:
     if "%" in spec or "*" in spec or "?" in spec:
         return ImageSequenceSource(spec, sequence_fps)
     return VideoFileSource(spec)
+
+
+def available_cameras() -> list[int]:
+    """Indices of the video devices found (Linux: /dev/video*), for the settings dialog."""
+    indices = []
+    for path in glob.glob("/dev/video*"):
+        suffix = path.removeprefix("/dev/video")
+        if suffix.isdigit():
+            indices.append(int(suffix))
+    return sorted(indices)

@@ -1,0 +1,5 @@
+import sys
+
+from neckline.cli import main
+
+sys.exit(main())

@@ -1,0 +1,351 @@
+"""Ties the worker, the main window, the tray and the alert toasts together.
+
+The controller holds the app's small amount of state (paused until when, snoozed until when,
+today's tally) and decides, through the core's AlertGate, whether an alert is shown. Every
+user response to an alert leaves through ``alert_response`` so statistics can record it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+import numpy as np
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from neckline.alerts import Alert
+from neckline.app.icons import state_icon
+from neckline.app.settings_dialog import SettingsDialog
+from neckline.app.sound import Chime
+from neckline.app.stretch_dialog import StretchDialog
+from neckline.app.toast import Toast
+from neckline.app.window import MainWindow
+from neckline.app.wizard import CalibrationWizard
+from neckline.appstate import AppState
+from neckline.autostart import set_autostart
+from neckline.calibration import Calibration
+from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
+from neckline.engine import PostureEngine, Sample
+from neckline.errors import ConfigError
+from neckline.messages import STATE_WORDS, alert_text, clock_words
+from neckline.monitor import Status
+from neckline.schedule import AlertGate, pause_until
+from neckline.sources import available_cameras
+from neckline.tally import DayTally
+
+from .worker import MonitorThread
+
+NO_TRAY = ("No system tray was found, so neckline lives in this window: closing it quits. "
+           "Alerts appear as cards near the corner of the screen.")
+
+
+class AppController(QObject):
+    alert_response = pyqtSignal(object, str)  # Alert; stretched/snoozed/dismissed/no_response
+    display_changed = pyqtSignal(str)
+
+    def __init__(self, config: Config, source: str, *, speed: float = 1.0,
+                 tray: bool | None = None, state: AppState | None = None,
+                 now: Callable[[], datetime] = datetime.now) -> None:
+        super().__init__()
+        self.config = config
+        self.now = now
+        self.state = state if state is not None else AppState.load()
+        self.worker = MonitorThread(config, source, speed=speed)
+        self.worker.monitor.preview_enabled = config.app.show_preview
+        self.window = MainWindow(show_preview=config.app.show_preview)
+        self.gate = AlertGate(config.app.quiet_hours_start, config.app.quiet_hours_end)
+        self.tally = DayTally(now().date())
+        self.chime = Chime()
+        self.status = Status("starting")
+        self.sample: Sample | None = None
+        self.calibration: Calibration | None = None
+        self.paused = False
+        self.display = "starting"
+        self.toasts: list[Toast] = []
+        self.responses: list[tuple[Alert, str]] = []
+        self.wizard: CalibrationWizard | None = None
+        self.settings: SettingsDialog | None = None
+        self.stretch_dialog: StretchDialog | None = None
+        self._resume_timer = QTimer(self)
+        self._resume_timer.setSingleShot(True)
+        self._resume_timer.timeout.connect(self.resume)
+
+        use_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
+        self.tray = self._make_tray() if use_tray else None
+        if self.tray is None:
+            self.window.quit_on_close = True
+            self.window.show_notice(NO_TRAY)
+
+        w = self.window
+        w.pause_requested.connect(self.pause)
+        w.resume_requested.connect(self.resume)
+        w.recalibrate_requested.connect(lambda: self.open_wizard(onboarding=False))
+        w.stretches_requested.connect(lambda: self.open_stretches(None))
+        w.settings_requested.connect(self.open_settings)
+        w.preview_toggled.connect(self._set_preview)
+        w.closing.connect(self.quit)
+        self.worker.sample_ready.connect(self._on_sample)
+        self.worker.status_changed.connect(self._on_status)
+        self.worker.alert_raised.connect(self._on_alert)
+        self.worker.calibration_done.connect(self._on_calibration)
+        self._update_thresholds()
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        until = self.state.paused_until
+        if until is not None and until > self.now():
+            self._enter_pause(until)
+        elif until is not None:
+            self.state.paused_until = None
+            self.state.save()
+        self.worker.start()
+        self.window.show()
+        self._update_view()
+        if not self.state.onboarded:
+            self.open_wizard(onboarding=True)
+
+    def shutdown(self) -> None:
+        """Stops the worker (releasing the camera) and closes every window of ours."""
+        self._resume_timer.stop()
+        for toast in list(self.toasts):
+            toast.respond("no_response")
+        for dialog in (self.wizard, self.settings, self.stretch_dialog):
+            if dialog is not None:
+                dialog.close()
+        self.worker.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        self.window.timer.stop()
+        self.window.quit_on_close = True
+        self.window.close()
+
+    def quit(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def show_window(self) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    # -- tray --------------------------------------------------------------------------------
+
+    def _make_tray(self) -> QSystemTrayIcon:
+        tray = QSystemTrayIcon(state_icon("starting"), self)
+        menu = QMenu()
+        self._tray_menu = menu
+        self.menu_actions: dict[str, QAction] = {}
+
+        def add(key: str, text: str, slot: Callable[[], object], parent: QMenu = menu) -> None:
+            action = parent.addAction(text)
+            assert action is not None
+            action.triggered.connect(lambda _=False: slot())
+            self.menu_actions[key] = action
+
+        add("show", "Show neckline", self.show_window)
+        pause_menu = menu.addMenu("Pause")
+        assert pause_menu is not None
+        for key, text in (("15min", "For 15 minutes"), ("1h", "For 1 hour"),
+                          ("tomorrow", "Until tomorrow")):
+            add(f"pause_{key}", text, lambda k=key: self.pause(k), pause_menu)  # type: ignore[misc]
+        add("resume", "Resume", self.resume)
+        menu.addSeparator()
+        add("recalibrate", "Recalibrate…", lambda: self.open_wizard(onboarding=False))
+        add("stretches", "Stretch guide…", lambda: self.open_stretches(None))
+        add("settings", "Settings…", self.open_settings)
+        menu.addSeparator()
+        add("quit", "Quit neckline", self.quit)
+        tray.setContextMenu(menu)
+        tray.activated.connect(self._tray_activated)
+        tray.setToolTip("neckline")
+        tray.show()
+        return tray
+
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.show_window()
+
+    # -- from the worker ---------------------------------------------------------------------
+
+    def _on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        previous, self.sample = self.sample, sample
+        if previous is not None:
+            self.tally.add(previous, min(max(sample.t - previous.t, 0.0), 2.0),
+                           self.now().date())
+        self.window.set_sample(sample, preview)
+        self._update_view()
+
+    def _on_status(self, status: Status) -> None:
+        self.status = status
+        self._update_view()
+
+    def _on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
+        if calibration is not None:
+            self.calibration = calibration
+            self._update_thresholds()
+        if error is not None and self.wizard is None:
+            self.window.show_notice(error)
+
+    def _on_alert(self, alert: Alert) -> None:
+        if self.paused or not self.gate.allows(self.now()):
+            self._record(alert, "no_response")  # quiet hours or snoozed: not shown
+            return
+        title, text = alert_text(alert, self.config.camera.view)
+        style = self.config.app.alert_style
+        if style in ("tray", "both") and self.tray is not None:
+            self.tray.showMessage(title, text, state_icon("strained"), 15000)
+        if style in ("toast", "both") or self.tray is None:
+            toast = Toast(alert, title, text)
+            toast.responded.connect(lambda response, t=toast: self._toast_answered(t, response))
+            self.toasts.append(toast)
+            toast.show_in_corner()
+        else:
+            self._record(alert, "no_response")
+        if self.config.app.sound:
+            self.chime.play()
+
+    def _toast_answered(self, toast: Toast, response: str) -> None:
+        if toast in self.toasts:
+            self.toasts.remove(toast)
+        if response == "stretched":
+            self.open_stretches(toast.alert.problem)
+        elif response == "snoozed":
+            self.gate.snooze(self.now(), 15)
+        self._record(toast.alert, response)
+
+    def _record(self, alert: Alert, response: str) -> None:
+        self.responses.append((alert, response))
+        self.alert_response.emit(alert, response)
+
+    # -- what the window and the tray show ---------------------------------------------------
+
+    def display_state(self) -> str:
+        if self.paused:
+            return "paused"
+        if self.status.is_problem:
+            return "problem"
+        if self.sample is None:
+            return "starting"
+        return self.sample.state
+
+    def _detail(self, display: str) -> str:
+        if display == "paused" and self.state.paused_until is not None:
+            return (f"Paused until {self.state.paused_until:%H:%M} "
+                    f"{'tomorrow' if self.state.paused_until.date() > self.now().date() else ''}"
+                    "— the camera is off.").replace("  ", " ")
+        if display == "problem":
+            return self.status.message
+        if display == "calibrating":
+            return "Sit comfortably upright and look at the screen."
+        if display == "away":
+            return "Nobody in view: this is not counted as bad posture."
+        if display in ("good", "strained") and self.calibration is None:
+            return ("Not calibrated yet: judged against a level head. Calibrate for your own "
+                    "neutral posture.")
+        return ""
+
+    def _update_view(self) -> None:
+        display = self.display_state()
+        self.window.set_state(display, self._detail(display))
+        share = self.tally.good_share
+        self.window.set_today(
+            f"Today: {clock_words(self.tally.good_s)} in good posture"
+            + (f" ({share:.0%} of your desk time)" if share is not None else ""))
+        if display != self.display:
+            self.display = display
+            if self.tray is not None:
+                self.tray.setIcon(state_icon(display))
+                self.tray.setToolTip(f"neckline: {STATE_WORDS.get(display, display)}")
+                self.menu_actions["resume"].setVisible(self.paused)
+            self.display_changed.emit(display)
+
+    def _update_thresholds(self) -> None:
+        engine = PostureEngine(self.config, self.calibration)
+        self.window.set_thresholds({p: engine.threshold(p) for p in PROBLEMS},
+                                   self.config.camera.view)
+
+    # -- user actions ------------------------------------------------------------------------
+
+    def pause(self, choice: str) -> None:
+        self._enter_pause(pause_until(self.now(), choice))
+
+    def _enter_pause(self, until: datetime) -> None:
+        self.paused = True
+        self.state.paused_until = until
+        self.state.save()
+        self.worker.monitor.pause()
+        seconds = max((until - self.now()).total_seconds(), 0.0)
+        self._resume_timer.start(int(min(seconds, 2**31 / 1000 - 1) * 1000))
+        self._update_view()
+
+    def resume(self) -> None:
+        self._resume_timer.stop()
+        self.paused = False
+        self.state.paused_until = None
+        self.state.save()
+        self.worker.monitor.resume()
+        self._update_view()
+
+    def open_wizard(self, *, onboarding: bool) -> CalibrationWizard:
+        if self.wizard is not None:
+            self.wizard.raise_()
+            return self.wizard
+        if self.paused:
+            self.resume()
+        wizard = CalibrationWizard(self.worker, onboarding=onboarding,
+                                   seconds=self.config.calibration.seconds,
+                                   view=self.config.camera.view, parent=self.window)
+        wizard.view_chosen.connect(self._choose_view)
+        wizard.finished.connect(lambda _result: self._wizard_closed(onboarding))
+        self.wizard = wizard
+        wizard.show()
+        return wizard
+
+    def _wizard_closed(self, onboarding: bool) -> None:
+        self.wizard = None
+        if onboarding:
+            self.state.onboarded = True
+            self.state.save()
+
+    def _choose_view(self, view: str) -> None:
+        self.apply_config(apply_overrides(self.config, {"camera": {"view": view}}))
+
+    def open_stretches(self, problem: str | None) -> StretchDialog:
+        if self.stretch_dialog is not None:
+            self.stretch_dialog.close()
+        self.stretch_dialog = StretchDialog(problem, self.window)
+        self.stretch_dialog.show()
+        return self.stretch_dialog
+
+    def open_settings(self) -> SettingsDialog:
+        if self.settings is None:
+            self.settings = SettingsDialog(self.config, available_cameras(), self.window)
+            self.settings.applied.connect(self.apply_config)
+            self.settings.finished.connect(lambda _r: setattr(self, "settings", None))
+        self.settings.show()
+        return self.settings
+
+    def apply_config(self, config: Config) -> None:
+        """A new config, live: saved for next time, handed to the worker, shown."""
+        self.config = config
+        try:
+            save_user_config(config)
+            set_autostart(config.app.start_on_login, [sys.executable, "-m", "neckline"])
+        except (ConfigError, OSError) as e:
+            self.window.show_notice(f"Settings apply now but could not be saved ({e}).")
+        self.worker.monitor.set_config(config)
+        self.gate.quiet_start = config.app.quiet_hours_start
+        self.gate.quiet_end = config.app.quiet_hours_end
+        if self.calibration is not None and self.calibration.view != config.camera.view:
+            self.calibration = None
+        self.window.preview_box.setChecked(config.app.show_preview)
+        self._update_thresholds()
+        self._update_view()
+
+    def _set_preview(self, on: bool) -> None:
+        self.worker.monitor.preview_enabled = on

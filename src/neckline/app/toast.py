@@ -1,0 +1,86 @@
+"""A small, movable alert card near a screen corner. It never takes focus or keyboard input:
+typing goes on in whatever window had it."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QPoint, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QGuiApplication, QMouseEvent
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from neckline.alerts import Alert
+
+AUTO_HIDE_MS = 90_000
+
+
+class Toast(QWidget):
+    """Emits ``responded`` once with "stretched", "snoozed", "dismissed" or "no_response"."""
+
+    responded = pyqtSignal(str)
+
+    def __init__(self, alert: Alert, title: str, text: str) -> None:
+        super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
+                         | Qt.WindowType.WindowStaysOnTopHint
+                         | Qt.WindowType.WindowDoesNotAcceptFocus)
+        self.alert = alert
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setObjectName("toast")
+        frame = QFrame(self)
+        frame.setObjectName("card")
+        frame.setStyleSheet("#card { background: #fdfaf3; border: 1px solid #d9cdb5;"
+                            " border-radius: 10px; } QLabel { color: #2b2b2b; }")
+        self.title_label = QLabel(f"<b>{title}</b>")
+        self.text_label = QLabel(text)
+        self.text_label.setWordWrap(True)
+        self.stretch_button = QPushButton("Show stretch")
+        self.snooze_button = QPushButton("Snooze 15 min")
+        self.dismiss_button = QPushButton("Dismiss")
+        for button, response in ((self.stretch_button, "stretched"),
+                                 (self.snooze_button, "snoozed"),
+                                 (self.dismiss_button, "dismissed")):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, r=response: self.respond(r))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.stretch_button)
+        buttons.addWidget(self.snooze_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismiss_button)
+        inner = QVBoxLayout(frame)
+        inner.addWidget(self.title_label)
+        inner.addWidget(self.text_label)
+        inner.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.setFixedWidth(380)
+        self._answered = False
+        self._drag_from: QPoint | None = None
+        QTimer.singleShot(AUTO_HIDE_MS, lambda: self.respond("no_response"))
+
+    def show_in_corner(self) -> None:
+        self.adjustSize()
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.move(area.right() - self.width() - 16, area.bottom() - self.height() - 16)
+        self.show()
+
+    def respond(self, response: str) -> None:
+        if self._answered:
+            return
+        self._answered = True
+        self.responded.emit(response)
+        self.close()
+
+    # Movable: drag it anywhere.
+    def mousePressEvent(self, event: QMouseEvent | None) -> None:
+        if event is not None:
+            self._drag_from = event.globalPosition().toPoint() - self.pos()
+
+    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
+        if event is not None and self._drag_from is not None:
+            self.move(event.globalPosition().toPoint() - self._drag_from)
+
+    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
+        self._drag_from = None

@@ -1,0 +1,260 @@
+"""The main window: live preview with landmarks, one bar per problem, the state in words and
+today's time in good posture. It repaints from the latest data on a timer (5 per second),
+never per processed frame."""
+
+from __future__ import annotations
+
+import numpy as np
+from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QCloseEvent, QColor, QImage, QPainter, QPen, QPixmap
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from neckline.app.gauges import ProblemGauge
+from neckline.app.icons import COLOURS, state_pixmap
+from neckline.body import (
+    LEFT_EAR,
+    LEFT_EYE,
+    LEFT_SHOULDER,
+    NOSE,
+    RIGHT_EAR,
+    RIGHT_EYE,
+    RIGHT_SHOULDER,
+    Body,
+)
+from neckline.config import PROBLEMS
+from neckline.engine import Sample
+from neckline.messages import GAUGE_LABELS, STATE_WORDS, gauge_reading
+
+REPAINT_MS = 200
+_LINES = ((LEFT_EAR, RIGHT_EAR), (LEFT_SHOULDER, RIGHT_SHOULDER), (LEFT_EYE, RIGHT_EYE))
+_POINTS = (NOSE, LEFT_EYE, RIGHT_EYE, LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER)
+
+
+class MainWindow(QMainWindow):
+    pause_requested = pyqtSignal(str)  # "15min", "1h", "tomorrow"
+    resume_requested = pyqtSignal()
+    recalibrate_requested = pyqtSignal()
+    stretches_requested = pyqtSignal()
+    settings_requested = pyqtSignal()
+    preview_toggled = pyqtSignal(bool)
+    closing = pyqtSignal()
+
+    def __init__(self, show_preview: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("neckline")
+        self.quit_on_close = False
+        self.display_state = "starting"
+        self.detail = ""
+        self.today_text = ""
+        self._sample: Sample | None = None
+        self._preview: np.ndarray | None = None
+        self._thresholds: dict[str, float] = {}
+        self._view = "front"
+        self._dirty = True
+
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
+        self.preview.setMinimumSize(480, 360)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.preview.setStyleSheet("background: #1d1f23; color: #c9ccd1; border-radius: 6px;")
+
+        self.state_icon = QLabel()
+        self.state_label = QLabel()
+        font = self.state_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.state_label.setFont(font)
+        self.detail_label = QLabel()
+        self.detail_label.setWordWrap(True)
+        self.today_label = QLabel()
+        self.today_label.setWordWrap(True)
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(f"color: {COLOURS['problem']};")
+        self.notice_label.hide()
+        self.gauges = {p: ProblemGauge(GAUGE_LABELS[p]) for p in PROBLEMS}
+
+        header = QHBoxLayout()
+        header.addWidget(self.state_icon)
+        header.addWidget(self.state_label, 1)
+        side = QVBoxLayout()
+        side.addLayout(header)
+        side.addWidget(self.detail_label)
+        side.addWidget(self.today_label)
+        side.addSpacing(8)
+        for gauge in self.gauges.values():
+            side.addWidget(gauge)
+        side.addStretch(1)
+        side.addWidget(self.notice_label)
+
+        self.pause_button = QPushButton("Pause")
+        pause_menu = QMenu(self.pause_button)
+        for label, choice in (("For 15 minutes", "15min"), ("For 1 hour", "1h"),
+                              ("Until tomorrow", "tomorrow")):
+            action = pause_menu.addAction(label)
+            assert action is not None
+            action.triggered.connect(lambda _=False, c=choice: self.pause_requested.emit(c))
+        self.pause_button.setMenu(pause_menu)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.resume_button.hide()
+        recalibrate = QPushButton("Recalibrate…")
+        recalibrate.clicked.connect(self.recalibrate_requested)
+        stretches = QPushButton("Stretches…")
+        stretches.clicked.connect(self.stretches_requested)
+        settings = QPushButton("Settings…")
+        settings.clicked.connect(self.settings_requested)
+        self.preview_box = QCheckBox("Show preview")
+        self.preview_box.setChecked(show_preview)
+        self.preview_box.toggled.connect(self._toggle_preview)
+
+        buttons = QHBoxLayout()
+        for w in (self.pause_button, self.resume_button, recalibrate, stretches, settings):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(self.preview_box)
+
+        columns = QHBoxLayout()
+        columns.addWidget(self.preview, 3)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMinimumWidth(300)
+        columns.addWidget(side_widget, 2)
+        root = QVBoxLayout()
+        root.addLayout(columns, 1)
+        root.addLayout(buttons)
+        central = QWidget()
+        central.setLayout(root)
+        self.setCentralWidget(central)
+        self.resize(900, 480)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REPAINT_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    # -- data in (cheap: store and mark dirty) ---------------------------------------------
+
+    def set_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        self._sample = sample
+        self._preview = preview
+        self._dirty = True
+
+    def set_thresholds(self, thresholds: dict[str, float], view: str) -> None:
+        self._thresholds = thresholds
+        self._view = view
+        self._dirty = True
+
+    def set_state(self, display_state: str, detail: str = "") -> None:
+        if (display_state, detail) != (self.display_state, self.detail):
+            self.display_state, self.detail = display_state, detail
+            paused = display_state == "paused"
+            self.pause_button.setVisible(not paused)
+            self.resume_button.setVisible(paused)
+            self._dirty = True
+
+    def set_today(self, text: str) -> None:
+        if text != self.today_text:
+            self.today_text = text
+            self._dirty = True
+
+    def show_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
+
+    # -- painting, on the timer ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if not self._dirty or not self.isVisible():
+            return
+        self._dirty = False
+        state = self.display_state
+        self.state_icon.setPixmap(state_pixmap(state, 28))
+        words = STATE_WORDS.get(state, state)
+        sample = self._sample
+        if state == "strained" and sample is not None and sample.problems:
+            words = ", ".join(GAUGE_LABELS[p] for p in sample.problems)
+        self.state_label.setText(words)
+        self.detail_label.setText(self.detail)
+        self.today_label.setText(self.today_text)
+        live = sample is not None and state in ("good", "strained", "calibrating")
+        for problem, gauge in self.gauges.items():
+            threshold = self._thresholds.get(problem)
+            if not live or threshold is None or sample is None:
+                gauge.set_value(None, "—", False)
+                continue
+            fraction, text = gauge_reading(problem, sample.metrics, threshold, self._view)
+            gauge.set_value(fraction, text, problem in sample.problems)
+        self._paint_preview()
+
+    def _paint_preview(self) -> None:
+        if not self.preview_box.isChecked():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText("Preview hidden — neckline is still watching your posture.")
+            return
+        if self._preview is None or self.display_state in ("paused", "problem"):
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText("Camera off while paused." if self.display_state == "paused"
+                                 else self.detail or "Waiting for the camera…")
+            return
+        rgb = np.ascontiguousarray(self._preview[:, ::-1, ::-1])  # mirror, BGR -> RGB
+        h, w = rgb.shape[:2]
+        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        if self._sample is not None and self._sample.body is not None:
+            _draw_landmarks(image, self._sample.body, self.display_state)
+        pixmap = QPixmap.fromImage(image).scaled(
+            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation)
+        self.preview.setPixmap(pixmap)
+
+    def _toggle_preview(self, checked: bool) -> None:
+        self._dirty = True
+        self.preview_toggled.emit(checked)
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:
+        if self.quit_on_close:
+            self.closing.emit()
+            if event is not None:
+                event.accept()
+            return
+        if event is not None:
+            event.ignore()  # closing hides to the tray; Quit is in the tray menu
+        self.hide()
+
+
+def _draw_landmarks(image: QImage, body: Body, state: str) -> None:
+    """Draws the tracked points on the mirrored preview."""
+    sx, sy = image.width() / body.width, image.height() / body.height
+
+    def at(index: int) -> QPointF | None:
+        x, y = body.points[index]
+        if not (np.isfinite(x) and np.isfinite(y)):
+            return None
+        return QPointF(image.width() - x * sx, y * sy)
+
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(COLOURS["strained" if state == "strained" else "good"])
+    p.setPen(QPen(colour, 2))
+    for a, b in _LINES:
+        pa, pb = at(a), at(b)
+        if pa is not None and pb is not None:
+            p.drawLine(pa, pb)
+    p.setBrush(colour)
+    for index in _POINTS:
+        point = at(index)
+        if point is not None:
+            p.drawEllipse(point, 3.5, 3.5)
+    p.end()

@@ -1,0 +1,240 @@
+"""First run and calibration: what neckline measures, privacy, where to put the camera, when
+to see a doctor; then a guided calibration with a countdown, live checks, and a clear reason
+and a retry when it fails. Recalibrating opens straight at the calibration page."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from neckline.app.worker import MonitorThread
+from neckline.calibration import Calibration
+from neckline.checks import live_checks
+from neckline.engine import Sample
+from neckline.safety import doctor_html
+
+COUNTDOWN_S = 3
+
+INTRO = """<h2>Welcome to neckline</h2>
+<p>neckline watches your posture through the webcam while you work and tells you, gently and
+only when it has lasted a minute or more, when your</p>
+<ul><li>head is tilted to one side,</li><li>head is bent down,</li>
+<li>head is pushed forward,</li><li>shoulders are uneven, or</li>
+<li>eyes are too close to the screen.</li></ul>
+<p>Each alert links to the stretch that relieves that strain.</p>"""
+
+PRIVACY = """<h2>Your pictures stay with you</h2>
+<p>Camera frames are analysed on this computer, in memory, and then thrown away. They never
+leave your machine and are never saved.</p>
+<p>What neckline keeps is numbers: your neutral posture (a few angles and distances) and how
+your posture went over the day.</p>
+<p>The camera is switched off whenever you pause neckline.</p>"""
+
+PLACEMENT = """<h2>Where to put the camera</h2>
+<p><b>In front</b> (most webcams): on top of or just below your screen, centred, roughly at
+eye level, so that your head and <i>both shoulders</i> are in the picture.</p>
+<p><b>To the side</b>: level with your head, about a metre to your left or right, seeing your
+ear and shoulder. From the side neckline measures how far your head is forward of your
+shoulders (the craniovertebral angle) and head-down, but not tilt.</p>
+<p>Light from the front or side works best; a bright window behind you hides your face.</p>"""
+
+CALIBRATE = """<h2>Calibrate your neutral posture</h2>
+<p>Sit comfortably upright, as you would like to sit, and look at the screen. neckline
+records your neutral for a few seconds and judges every measure against it.</p>"""
+
+
+class CalibrationWizard(QDialog):
+    view_chosen = pyqtSignal(str)
+    calibrated = pyqtSignal(object)  # Calibration
+
+    def __init__(self, worker: MonitorThread, *, onboarding: bool, seconds: float,
+                 view: str = "front", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to neckline" if onboarding else "Calibrate")
+        self.worker = worker
+        self.seconds = seconds
+        self.view = view
+        self.calibration: Calibration | None = None
+        self.failure: str | None = None
+        self._recent: deque[Sample] = deque(maxlen=10)
+        self._running = False
+        self._count = 0
+        self.countdown_s = COUNTDOWN_S
+
+        self.pages = QStackedWidget()
+        if onboarding:
+            self.pages.addWidget(_text_page(INTRO))
+            self.pages.addWidget(_text_page(PRIVACY))
+            self.pages.addWidget(self._placement_page())
+            self.pages.addWidget(_text_page("<h2>When to see a doctor</h2>" + doctor_html()))
+        self.calibrate_page = self._calibrate_page()
+        self.pages.addWidget(self.calibrate_page)
+
+        self.back_button = QPushButton("Back")
+        self.next_button = QPushButton("Next")
+        self.close_button = QPushButton("Close")
+        self.back_button.clicked.connect(lambda: self._go(-1))
+        self.next_button.clicked.connect(lambda: self._go(+1))
+        self.close_button.clicked.connect(self.reject)
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.close_button)
+        nav.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(nav)
+        self.resize(560, 480)
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        worker.sample_ready.connect(self._on_sample)
+        worker.calibration_done.connect(self._on_calibration)
+        self._update_nav()
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def _placement_page(self) -> QWidget:
+        page = _text_page(PLACEMENT)
+        front, side = QRadioButton("My camera is in front of me"), \
+            QRadioButton("My camera is to my side")
+        (side if self.view == "side" else front).setChecked(True)
+        group = QButtonGroup(page)
+        group.addButton(front)
+        group.addButton(side)
+        side.toggled.connect(lambda on: self._choose_view("side" if on else "front"))
+        layout = page.layout()
+        assert layout is not None
+        layout.addWidget(front)
+        layout.addWidget(side)
+        return page
+
+    def _choose_view(self, view: str) -> None:
+        self.view = view
+        self.view_chosen.emit(view)
+
+    def _calibrate_page(self) -> QWidget:
+        page = _text_page(CALIBRATE)
+        self.countdown = QLabel("")
+        font = self.countdown.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        self.countdown.setFont(font)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.check_labels = [QLabel() for _ in range(3)]
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.start_button = QPushButton("Start calibration")
+        self.start_button.clicked.connect(self.start)
+        layout = page.layout()
+        assert layout is not None
+        for w in (self.countdown, self.progress, *self.check_labels, self.outcome,
+                  self.start_button):
+            layout.addWidget(w)
+        self._show_checks([])
+        return page
+
+    def _go(self, step: int) -> None:
+        index = self.pages.currentIndex() + step
+        if 0 <= index < self.pages.count():
+            self.pages.setCurrentIndex(index)
+        self._update_nav()
+
+    def _update_nav(self) -> None:
+        index, last = self.pages.currentIndex(), self.pages.count() - 1
+        self.back_button.setVisible(index > 0 and not self._running)
+        self.next_button.setVisible(index < last)
+        self.close_button.setText("Done" if self.calibration is not None else
+                                  "Skip for now" if index < last else "Close")
+
+    # -- calibration -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Counts down, then asks the monitor to record the neutral."""
+        self.calibration, self.failure = None, None
+        self.outcome.setText("")
+        self.start_button.setEnabled(False)
+        self._running = True
+        self._count = self.countdown_s
+        self.countdown.setText(str(self._count))
+        self.progress.setValue(0)
+        self._timer.start()
+        self._update_nav()
+
+    def _tick(self) -> None:
+        self._count -= 1
+        if self._count > 0:
+            self.countdown.setText(str(self._count))
+            return
+        self._timer.stop()
+        self.countdown.setText("Hold still…")
+        self.worker.monitor.recalibrate(self.seconds)
+
+    def _on_sample(self, sample: Sample, _preview: np.ndarray | None) -> None:
+        self._recent.append(sample)
+        if not self.isVisible():
+            return
+        if self._running and sample.calibration_progress is not None:
+            self.progress.setValue(round(100 * sample.calibration_progress))
+        self._show_checks(list(self._recent))
+
+    def _show_checks(self, recent: list[Sample]) -> None:
+        for label, (text, ok) in zip(self.check_labels, live_checks(recent, self.view),
+                                     strict=True):
+            mark, colour = ("✔", "#2e9d5b") if ok else ("✘", "#c8372d")
+            label.setText(f"<span style='color:{colour}'>{mark}</span> {text}")
+
+    def _on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self.start_button.setEnabled(True)
+        if calibration is not None and error is None:
+            self.calibration = calibration
+            self.progress.setValue(100)
+            self.countdown.setText("Done")
+            self.outcome.setText("Your neutral posture is saved for this camera. neckline now "
+                                 "judges your posture against it; recalibrate whenever you "
+                                 "change desk, chair or camera.")
+            self.start_button.setText("Calibrate again")
+            self.calibrated.emit(calibration)
+        else:
+            self.failure = error or "Calibration failed."
+            self.countdown.setText("Not calibrated")
+            self.outcome.setText(f"<span style='color:#c8372d'>{self.failure}</span>")
+            self.start_button.setText("Try again")
+        self._update_nav()
+
+    def reject(self) -> None:
+        if self._running:
+            self._timer.stop()
+            self.worker.monitor.cancel_calibration()
+            self._running = False
+        super().reject()
+
+
+def _text_page(html: str) -> QWidget:
+    page = QWidget()
+    label = QLabel(html)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    layout = QVBoxLayout(page)
+    layout.addWidget(label)
+    layout.addStretch(1)
+    return page

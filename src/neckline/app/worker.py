@@ -1,0 +1,53 @@
+"""The one worker thread: it runs the core ``Monitor``, which owns the camera and the pose
+model, and turns the monitor's listener calls into Qt signals for the GUI thread."""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+from PyQt6.QtCore import QObject, QThread, pyqtSignal
+
+from neckline.alerts import Alert
+from neckline.calibration import Calibration
+from neckline.config import Config
+from neckline.engine import Sample
+from neckline.monitor import Monitor, Status
+
+
+RUNNING: weakref.WeakSet[MonitorThread] = weakref.WeakSet()
+"""Every monitor thread ever started and not yet collected: tests check none is left running."""
+
+
+class MonitorThread(QThread):
+    sample_ready = pyqtSignal(object, object)  # Sample, preview image (BGR) or None
+    status_changed = pyqtSignal(object)  # Status
+    alert_raised = pyqtSignal(object)  # Alert
+    calibration_done = pyqtSignal(object, object)  # Calibration or None, error or None
+
+    def __init__(self, config: Config, source: str, *, speed: float = 1.0,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.monitor = Monitor(config, source, self, speed=speed)
+
+    # MonitorListener, called in the worker thread; signals cross to the GUI thread queued.
+    def on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        self.sample_ready.emit(sample, preview)
+
+    def on_status(self, status: Status) -> None:
+        self.status_changed.emit(status)
+
+    def on_alert(self, alert: Alert) -> None:
+        self.alert_raised.emit(alert)
+
+    def on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
+        self.calibration_done.emit(calibration, error)
+
+    def run(self) -> None:
+        RUNNING.add(self)
+        self.monitor.run()
+
+    def shutdown(self) -> None:
+        """Stops the monitor and waits for the thread, which releases camera and model."""
+        self.monitor.stop()
+        self.wait(15000)

@@ -1,0 +1,272 @@
+"""The desktop app, offscreen, on generated videos through the real model and worker thread."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtNetwork import QLocalSocket
+from PyQt6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from neckline.alerts import Alert
+from neckline.app.controller import NO_TRAY, AppController
+from neckline.app.worker import RUNNING
+from neckline.appstate import AppState
+from neckline.config import Config, apply_overrides, load_config, user_config_path
+
+Make = Callable[..., AppController]
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> Iterator[None]:
+    yield
+    assert not [t for t in RUNNING if t.isRunning()], "a monitor thread was left running"
+
+
+@pytest.fixture
+def make(qtbot: QtBot) -> Iterator[Make]:
+    made: list[AppController] = []
+
+    def build(source: Path | str, config: Config | None = None, *, onboarded: bool = True,
+              tray: bool = False, speed: float = 4.0) -> AppController:
+        controller = AppController(config or Config(), str(source), speed=speed, tray=tray,
+                                   state=AppState(onboarded=onboarded))
+        made.append(controller)
+        controller.start()
+        return controller
+
+    yield build
+    for controller in made:
+        controller.shutdown()
+
+
+def wait_display(qtbot: QtBot, controller: AppController, state: str,
+                 timeout: int = 30000) -> None:
+    qtbot.waitUntil(lambda: controller.display_state() == state, timeout=timeout)
+    controller.window.refresh()
+
+
+def test_window_and_tray_follow_the_engine(qtbot: QtBot, make: Make,
+                                           videos: dict[str, Path]) -> None:
+    c = make(videos["held_tilt"], tray=True, speed=6.0)
+    assert c.tray is not None
+    wait_display(qtbot, c, "good")
+    assert c.window.state_label.text() == "Good posture"
+    assert c.tray.toolTip() == "neckline: Good posture"
+    assert "Not calibrated yet" in c.window.detail_label.text()
+    # The lean starts 10 s into the video and tilts head and shoulders alike.
+    qtbot.waitUntil(lambda: c.sample is not None and "head_tilt" in c.sample.problems,
+                    timeout=30000)
+    c.window.refresh()
+    assert c.display_state() == "strained"
+    assert "Head tilt" in c.window.state_label.text()
+    assert c.tray.toolTip() == "neckline: Strained"
+    gauge = c.window.gauges["head_tilt"]
+    assert gauge.strained and gauge.fraction is not None and gauge.fraction > 1.0
+    assert "left" in gauge.text
+    c.pause("15min")
+    wait_display(qtbot, c, "paused")
+    assert c.tray.toolTip() == "neckline: Paused"
+    assert c.menu_actions["resume"].isVisible()
+
+
+def test_away_and_camera_problem_states(qtbot: QtBot, make: Make,
+                                        videos: dict[str, Path]) -> None:
+    away = make(videos["nobody"])
+    wait_display(qtbot, away, "away")
+    assert away.window.state_label.text() == "Away"
+    missing = make("9")
+    wait_display(qtbot, missing, "problem")
+    assert missing.window.state_label.text() == "Camera problem"
+    assert "No camera found at index 9" in missing.window.detail_label.text()
+
+
+def test_pause_releases_the_camera_and_survives_a_restart(qtbot: QtBot, make: Make,
+                                                          videos: dict[str, Path]) -> None:
+    c = make(videos["held_tilt"])
+    qtbot.waitUntil(lambda: c.worker.monitor.source is not None, timeout=20000)
+    c.pause("1h")
+    qtbot.waitUntil(lambda: c.worker.monitor.status.kind == "paused", timeout=10000)
+    assert c.worker.monitor.source is None
+    assert AppState.load().paused_until == c.state.paused_until  # saved for the next start
+    again = AppController(Config(), str(videos["held_tilt"]), tray=False, state=AppState.load())
+    try:
+        again.start()
+        assert again.paused
+        qtbot.waitUntil(lambda: again.worker.monitor.status.kind == "paused", timeout=10000)
+        assert again.worker.monitor.source is None
+    finally:
+        again.shutdown()
+    c.resume()
+    qtbot.waitUntil(lambda: c.worker.monitor.source is not None, timeout=10000)
+    assert AppState.load().paused_until is None
+
+
+def alert(problem: str = "head_tilt", value: float = 14.0) -> Alert:
+    return Alert(80.0, problem, 61.0, value, ("upper_trapezius_side_bend", "levator_scapulae"))
+
+
+def test_toast_actions(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    responses: list[tuple[str, str]] = []
+    c.alert_response.connect(lambda a, r: responses.append((a.problem, r)))
+    editor = QLineEdit()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.activateWindow()
+    editor.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor, timeout=5000)
+    c._on_alert(alert())
+    toast = c.toasts[-1]
+    assert toast.isVisible()
+    assert "tilted to the left" in toast.text_label.text()
+    assert toast.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    assert toast.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    assert QApplication.focusWidget() is editor  # typing is not interrupted
+    qtbot.mouseClick(toast.stretch_button, Qt.MouseButton.LeftButton)
+    assert responses == [("head_tilt", "stretched")]
+    assert c.stretch_dialog is not None and c.stretch_dialog.isVisible()
+    assert c.stretch_dialog.stretch_ids[0] == "upper_trapezius_side_bend"
+
+    c._on_alert(alert("head_down", 25.0))
+    qtbot.mouseClick(c.toasts[-1].dismiss_button, Qt.MouseButton.LeftButton)
+    assert responses[-1] == ("head_down", "dismissed")
+    assert not c.toasts
+
+    c._on_alert(alert("too_close", 41.0))
+    qtbot.mouseClick(c.toasts[-1].snooze_button, Qt.MouseButton.LeftButton)
+    assert responses[-1] == ("too_close", "snoozed")
+    c._on_alert(alert())  # within the 15 minutes: not shown, recorded as no response
+    assert not c.toasts
+    assert responses[-1] == ("head_tilt", "no_response")
+
+
+def test_quiet_hours_hold_alerts(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    config = apply_overrides(Config(), {"app": {"quiet_hours_start": "00:00",
+                                                "quiet_hours_end": "23:59"}})
+    c = make(videos["nobody"], config)
+    c._on_alert(alert())
+    assert not c.toasts and c.responses[-1][1] == "no_response"
+
+
+def test_calibration_wizard_succeeds_on_a_good_video(qtbot: QtBot, make: Make,
+                                                     videos: dict[str, Path]) -> None:
+    c = make(videos["held_tilt"])
+    wizard = c.open_wizard(onboarding=False)
+    wizard.countdown_s = 1
+    qtbot.waitUntil(lambda: c.display_state() == "good", timeout=20000)
+    qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.calibration is not None or wizard.failure is not None,
+                    timeout=30000)
+    assert wizard.failure is None
+    assert wizard.progress.value() == 100
+    assert all("✔" in label.text() for label in wizard.check_labels)
+    assert "saved for this camera" in wizard.outcome.text()
+    assert c.calibration is wizard.calibration
+    c.window.refresh()
+    assert "Not calibrated" not in c.window.detail_label.text()
+
+
+def test_calibration_wizard_fails_with_a_reason_on_an_empty_video(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    wizard = c.open_wizard(onboarding=False)
+    wizard.countdown_s = 1
+    qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.failure is not None, timeout=30000)
+    assert wizard.failure == "Calibration failed: no person was in view."
+    assert wizard.failure in wizard.outcome.text()
+    assert wizard.start_button.text() == "Try again" and wizard.start_button.isEnabled()
+    assert "✘" in wizard.check_labels[0].text()
+
+
+def test_first_run_shows_onboarding_once(qtbot: QtBot, make: Make,
+                                         videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"], onboarded=False)
+    assert c.wizard is not None and c.wizard.pages.count() == 5
+    c.wizard.reject()
+    assert AppState.load().onboarded
+
+
+def test_settings_refuse_a_bad_value_and_apply_a_good_one_live(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["held_tilt"])
+    dialog = c.open_settings()
+    start = dialog.fields["app.quiet_hours_start"]
+    end = dialog.fields["app.quiet_hours_end"]
+    assert isinstance(start, QLineEdit) and isinstance(end, QLineEdit)
+    start.setText("25:00")
+    end.setText("07:00")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert "HH:MM" in dialog.error_label.text() and "quiet_hours_start" in dialog.error_label.text()
+    assert c.config == Config()
+    start.setText("22:00")
+    threshold = dialog.fields["alerts.head_tilt.threshold"]
+    threshold.setValue(12.5)  # type: ignore[attr-defined]
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert c.config.alerts.head_tilt.threshold == 12.5
+    assert c.gate.quiet_start == "22:00"
+    qtbot.waitUntil(lambda: c.worker.monitor.engine.threshold("head_tilt") == 12.5,
+                    timeout=10000)
+    assert load_config().alerts.head_tilt.threshold == 12.5  # saved to the user's file
+    assert user_config_path().exists()
+
+
+def test_hidden_preview_keeps_monitoring(qtbot: QtBot, make: Make,
+                                         videos: dict[str, Path]) -> None:
+    c = make(videos["held_tilt"])
+    c.window.preview_box.setChecked(False)
+    assert not c.worker.monitor.preview_enabled
+    count = len(c.tally.__dict__)
+    qtbot.waitUntil(lambda: c.tally.good_s > 0.5, timeout=20000)
+    c.window.refresh()
+    assert "still watching" in c.window.preview.text()
+    assert count
+
+
+def test_without_a_tray_the_window_says_so_and_closing_quits(qtbot: QtBot, make: Make,
+                                                             videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"], tray=False)
+    assert c.tray is None
+    assert c.window.notice_label.text() == NO_TRAY
+    assert c.window.quit_on_close
+
+
+def _listening() -> bool:
+    socket = QLocalSocket()
+    socket.connectToServer(f"neckline-{getpass.getuser()}")
+    connected = socket.waitForConnected(200)
+    socket.abort()
+    return connected
+
+
+def test_second_start_brings_the_first_forward(videos: dict[str, Path], tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    command = [sys.executable, "-m", "neckline", "--source", str(videos["nobody"])]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening():  # the first instance is up once it answers
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.3)
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
+                                check=False)
+        assert second.returncode == 0
+        assert "already running" in second.stdout
+    finally:
+        first.send_signal(signal.SIGTERM)
+        out, err = first.communicate(timeout=30)
+    assert first.returncode == 0, err
+    assert "Traceback" not in err
