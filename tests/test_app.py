@@ -267,6 +267,6 @@ def test_second_start_brings_the_first_forward(videos: dict[str, Path], tmp_path
         assert "already running" in second.stdout
     finally:
         first.send_signal(signal.SIGTERM)
-        out, err = first.communicate(timeout=30)
+        _, err = first.communicate(timeout=30)
     assert first.returncode == 0, err
     assert "Traceback" not in err

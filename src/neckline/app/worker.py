@@ -14,7 +14,6 @@ from neckline.config import Config
 from neckline.engine import Sample
 from neckline.monitor import Monitor, Status
 
-
 RUNNING: weakref.WeakSet[MonitorThread] = weakref.WeakSet()
 """Every monitor thread ever started and not yet collected: tests check none is left running."""
 
