@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"neckline {__version__}")
     parser.add_argument("--source", metavar="PATH|INDEX",
                         help="run the app on a video file, image pattern or camera index "
-                             "instead of the configured camera")
+                             "instead of the configured camera ('demo': a demo video)")
     parser.add_argument("--config", type=Path, metavar="FILE", dest="app_config",
                         help="config file to apply on top (for the app)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND",
@@ -94,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             return _config(args)
         from neckline.app.main import run_app
 
-        return run_app(load_config(args.app_config), args.source)
+        source = args.source
+        if source == "demo":  # no webcam needed to see the app at work
+            source = str(_demo_path())
+        return run_app(load_config(args.app_config), source)
     except NecklineError as e:
         print(f"neckline: {e}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -195,12 +198,16 @@ def _clock(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo_path() -> Path:
     import platformdirs
 
     from neckline.demo import demo_video
 
-    path = demo_video(Path(platformdirs.user_cache_dir("neckline")))
+    return demo_video(Path(platformdirs.user_cache_dir("neckline")))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    path = _demo_path()
     print(f"Demo video: {path} (Grace Hopper's portrait, upright, then tilted 16 deg for 70 s).",
           file=sys.stderr)
     return main(["analyze", str(path), "--calibrate", "5", *(["--json"] if args.json else [])])

@@ -68,12 +68,13 @@ def gauge_reading(problem: str, metrics: dict[str, float | None], threshold: flo
     value = metrics.get(problem)
     if value is None:
         return None, "calibrate to measure" if problem == "forward_head" else "—"
+    value = round(value, 1) + 0.0  # no "-0.0"
     if problem == "too_close":
         return threshold / max(value, 1.0), f"{value:.0f} cm · limit {threshold:.0f} cm"
     if problem == "forward_head":
         return max(value, 0.0) / threshold, f"{value:+.1f} cm · limit {threshold:.1f} cm"
     if problem == "head_tilt":
-        side = "left" if value > 0 else "right"
+        side = "level" if round(value) == 0 else "left" if value > 0 else "right"
         return abs(value) / threshold, f"{abs(value):.0f}° {side} · limit {threshold:.0f}°"
     if problem == "head_down":
         return max(value, 0.0) / threshold, f"{value:+.0f}° · limit {threshold:.0f}°"

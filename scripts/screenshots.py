@@ -1,0 +1,97 @@
+"""Screenshots of the real app for the README, taken on a real X display.
+
+Run through scripts/screenshots.sh (Xvfb + a window manager + a tray host). Starts the app as
+a new user would (fresh settings, onboarding), on the demo video, and captures: the onboarding
+wizard, calibration in progress and done, the main window, an alert toast over the strained
+window, and the stretch card the toast opens. Writes docs/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+HOME = Path(tempfile.mkdtemp(prefix="neckline-shots-"))
+for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    os.environ[var] = str(HOME / var.lower())
+
+from PyQt6.QtCore import QTimer  # noqa: E402
+from PyQt6.QtGui import QGuiApplication  # noqa: E402
+from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from neckline.app.controller import AppController  # noqa: E402
+from neckline.appstate import AppState  # noqa: E402
+from neckline.config import Config  # noqa: E402
+from neckline.demo import demo_video  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def screen(name: str, widget: QWidget | None = None) -> None:
+    """The real screen (window decorations, tray and all), cropped to ``widget`` if given."""
+    shot = QGuiApplication.primaryScreen().grabWindow(0)  # type: ignore[union-attr]
+    if widget is not None:
+        shot = shot.copy(widget.frameGeometry().adjusted(-8, -8, 8, 8))
+    shot.save(str(OUT / f"{name}.png"))
+    print(f"saved {name}.png", flush=True)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    video = demo_video(HOME / "video")
+    c = AppController(Config(), str(video), state=AppState(onboarded=False))
+    c.start()
+    steps: list[tuple[Callable[[], bool], Callable[[], None]]] = []
+
+    def wizard() -> QWidget:
+        assert c.wizard is not None
+        return c.wizard
+
+    def start_calibration() -> None:
+        w = c.wizard
+        assert w is not None
+        w.pages.setCurrentIndex(w.pages.count() - 1)
+        w._update_nav()
+        w.start()
+
+    def show_stretch() -> None:
+        c.toasts[-1].stretch_button.click()
+
+    steps += [
+        (lambda: c.display_state() == "good", lambda: screen("onboarding", wizard())),
+        (lambda: True, start_calibration),
+        (lambda: c.wizard is not None and c.wizard.progress.value() >= 40,
+         lambda: screen("calibration", wizard())),
+        (lambda: c.wizard is not None and c.wizard.calibration is not None,
+         lambda: screen("calibration-done", wizard())),
+        (lambda: True, lambda: wizard().accept()),
+        (lambda: c.sample is not None and c.sample.t > 13, lambda: screen("main-window",
+                                                                           c.window)),
+        (lambda: bool(c.toasts), lambda: None),
+        (lambda: True, lambda: screen("alert-toast")),
+        (lambda: True, show_stretch),
+        (lambda: c.stretch_dialog is not None and c.stretch_dialog.isVisible(),
+         lambda: screen("stretch-card", c.stretch_dialog)),
+        (lambda: True, app.quit),
+    ]
+
+    def tick() -> None:
+        if steps and steps[0][0]():
+            _, action = steps.pop(0)
+            action()
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(700)
+    QTimer.singleShot(240_000, app.quit)  # never hang
+    app.aboutToQuit.connect(c.shutdown)
+    app.exec()
+    return 0 if not steps else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
