@@ -5,11 +5,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 extras="${1:-}"
 
 need_apt=()
-# OpenCV's Qt-built wheel links libGL and glib; PyQt6 needs EGL, fontconfig and xkbcommon,
-# and its QtMultimedia (the alert chime) PulseAudio.
+# OpenCV's Qt-built wheel links libGL and glib; PyQt6 needs EGL, fontconfig and xkbcommon, its
+# X11 platform plugin the xcb utility libraries, and QtMultimedia (the alert chime) PulseAudio.
 for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
-           libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 libdbus-1.so.3:libdbus-1-3 \
-           libpulse.so.0:libpulse0; do
+           libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 \
+           libdbus-1.so.3:libdbus-1-3 libpulse.so.0:libpulse0 libX11-xcb.so.1:libx11-xcb1 \
+           libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
+           libxcb-image.so.0:libxcb-image0 libxcb-keysyms.so.1:libxcb-keysyms1 \
+           libxcb-randr.so.0:libxcb-randr0 libxcb-render-util.so.0:libxcb-render-util0 \
+           libxcb-shape.so.0:libxcb-shape0 libxcb-xkb.so.1:libxcb-xkb1 \
+           libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
   ldconfig -p | grep -q "${lib%%:*}" || need_apt+=("${lib##*:}")
 done
 if ((${#need_apt[@]})); then
