@@ -57,7 +57,8 @@ def _entry(sample: Sample) -> dict[str, Any]:
 
 def analyze(source: FrameSource, detector: PoseDetector, engine: PostureEngine, *,
             rate_fps: float, calibrate_s: float | None = None,
-            progress: Callable[[float], None] | None = None) -> Analysis:
+            progress: Callable[[float], None] | None = None,
+            observer: Callable[[Sample, PostureEngine], None] | None = None) -> Analysis:
     """Every ``1/rate_fps`` seconds of source time, one frame through the detector and engine.
 
     The timeline keeps one entry per second of source time plus one at every change of state.
@@ -85,6 +86,8 @@ def analyze(source: FrameSource, detector: PoseDetector, engine: PostureEngine, 
                 result.timeline.append(_entry(sample))
                 last_second, last_state = second, sample.state
             result.alerts.extend(sample.alerts)
+            if observer is not None:
+                observer(sample, engine)
             if progress is not None:
                 progress(sample.t)
     except KeyboardInterrupt:

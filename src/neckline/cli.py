@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="camera view (overrides camera.view in the config)")
     a.add_argument("--config", type=Path, metavar="FILE", help="config file to apply on top")
     a.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    a.add_argument("--record", action="store_true",
+                   help="record the analysis in the history as a session (source time)")
+    a.add_argument("--db", type=Path, metavar="PATH", help="history database for --record")
 
     b = sub.add_parser("bench", help="measure the speed of the model, engine and analysis",
                        description="Milliseconds per frame for the pose model and the whole "
@@ -71,6 +74,33 @@ def _parser() -> argparse.ArgumentParser:
                        description="Writes a 100-second video made from a public-domain photo "
                                    "(upright, a 70-second tilt, away) and analyses it.")
     d.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("stats", help="posture statistics from the history",
+                       description="Summarise the recorded history: the last N days (default "
+                                   "7) or a range of dates.")
+    rng = s.add_mutually_exclusive_group()
+    rng.add_argument("--days", type=int, metavar="N", help="the last N days, today included")
+    rng.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
+    s.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD (default "
+                   "today)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--db", type=Path, metavar="PATH", help="history database to read")
+
+    e = sub.add_parser("export", help="export the history as CSV or JSON")
+    e.add_argument("--format", choices=("csv", "json"), required=True)
+    e.add_argument("--from", dest="start", metavar="DATE")
+    e.add_argument("--to", dest="end", metavar="DATE")
+    e.add_argument("--db", type=Path, metavar="PATH")
+    e.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+
+    h = sub.add_parser("history", help="manage the recorded history")
+    hsub = h.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    delete = hsub.add_parser("delete", help="delete recorded history (asks first)")
+    which = delete.add_mutually_exclusive_group(required=True)
+    which.add_argument("--before", metavar="DATE", help="delete days before DATE")
+    which.add_argument("--all", action="store_true", help="delete everything recorded")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--db", type=Path, metavar="PATH")
 
     c = sub.add_parser("config", help="show or check configuration")
     c.add_argument("--defaults", action="store_true", help="print the default config file")
@@ -92,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "config":
             return _config(args)
+        if args.command in ("stats", "export", "history"):
+            from neckline.history.cli import run_history_command
+
+            return run_history_command(args)
         from neckline.app.main import run_app
 
         source = args.source
@@ -131,7 +165,11 @@ def _analyze(args: argparse.Namespace) -> int:
         if calibration.view != config.camera.view:
             raise UsageError(f"{args.baseline} was taken with a {calibration.view} view but the "
                              f"camera view is {config.camera.view}.")
-    result, live = _run_analysis(args.source, config, calibration, args.calibrate)
+    if args.db and not args.record:
+        raise UsageError("--db goes with --record here.")
+    result, live = _run_analysis(args.source, config, calibration, args.calibrate,
+                                 record_to=args.db if args.record else None,
+                                 record=args.record)
     if result.calibration is not None and args.calibrate is not None:
         if args.save_baseline:
             save_calibration(result.calibration, args.save_baseline)
@@ -146,7 +184,8 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,
-                  calibrate_s: float | None) -> tuple[Analysis, bool]:
+                  calibrate_s: float | None, *, record: bool = False,
+                  record_to: Path | None = None) -> tuple[Analysis, bool]:
     from neckline.analysis import analyze
     from neckline.calibration import load_camera_calibration
     from neckline.engine import PostureEngine
@@ -160,10 +199,21 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
         engine = PostureEngine(config, calibration)
         duration = source.duration_s or 0.0
         bar = ProgressBar(duration) if sys.stderr.isatty() and duration > 10 else None
-        with PoseDetector(processing.model, processing.max_people,
-                          processing.visibility_floor) as detector:
-            result = analyze(source, detector, engine, rate_fps=processing.rate_fps,
-                             calibrate_s=calibrate_s, progress=bar)
+        recording = None
+        if record:
+            from neckline.history.recorder import SessionRecording
+
+            recording = SessionRecording.start(record_to, source.name, processing.model,
+                                               kind="analyze", flush_s=config.history.flush_s)
+        try:
+            with PoseDetector(processing.model, processing.max_people,
+                              processing.visibility_floor) as detector:
+                result = analyze(source, detector, engine, rate_fps=processing.rate_fps,
+                                 calibrate_s=calibrate_s, progress=bar,
+                                 observer=recording.observe if recording else None)
+        finally:
+            if recording is not None:
+                recording.finish()
         if bar is not None:
             bar.finish()
         return result, source.live

@@ -160,6 +160,14 @@ class AppConfig:
 
 
 @dataclass(frozen=True)
+class HistoryConfig:
+    record: bool = _opt(True, "Record posture statistics while the app monitors (numbers "
+                        "only, never pictures).")
+    flush_s: float = _opt(5.0, "Seconds between writes to the history database; at most this "
+                          "much is lost if the computer crashes.", lo=1.0, hi=60.0)
+
+
+@dataclass(frozen=True)
 class Config:
     camera: CameraConfig = field(default_factory=CameraConfig)
     processing: ProcessingConfig = field(default_factory=ProcessingConfig)
@@ -167,6 +175,7 @@ class Config:
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     app: AppConfig = field(default_factory=AppConfig)
+    history: HistoryConfig = field(default_factory=HistoryConfig)
 
 
 def user_config_path() -> Path:

@@ -1,0 +1,1 @@
+"""Posture history: recording sessions to SQLite, statistics, export and deletion."""

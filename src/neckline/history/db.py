@@ -1,0 +1,167 @@
+"""The posture history database: SQLite (standard library), WAL, a versioned schema.
+
+Never an image: only per-minute aggregates, alerts, stretches, sessions and calibrations.
+
+Opening it handles the three ways it can be unusable, each in one sentence:
+- damaged: the file is moved aside (``history.db.damaged-<time>``, never deleted) and a new one
+  is started; ``HistoryDB.notice`` says so and where the old one went;
+- locked by another process for longer than the timeout: HistoryError;
+- written by a newer neckline (schema version above ours): HistoryError; the file is not touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from neckline.config import PROBLEMS, user_data_dir
+from neckline.errors import NecklineError
+
+METRICS = ("head_tilt", "neck_side_bend", "head_down", "forward_head", "shoulders_uneven",
+           "too_close", "cva")
+
+SCHEMA_V1 = [
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY, started REAL NOT NULL, ended REAL, camera TEXT NOT NULL,
+        model TEXT NOT NULL, calibration_id INTEGER REFERENCES calibrations(id))""",
+    """CREATE TABLE calibrations (
+        id INTEGER PRIMARY KEY, created REAL NOT NULL, camera TEXT NOT NULL, view TEXT NOT NULL,
+        data TEXT NOT NULL)""",
+    """CREATE TABLE minutes (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        minute REAL NOT NULL, day TEXT NOT NULL, hour INTEGER NOT NULL,
+        present_s REAL NOT NULL, good_s REAL NOT NULL, strained_s REAL NOT NULL, """
+    + "".join(f"strained_{p}_s REAL NOT NULL DEFAULT 0, " for p in PROBLEMS)
+    + "".join(f"mean_{m} REAL, p90_{m} REAL, " for m in METRICS)
+    + "PRIMARY KEY (session_id, minute))",
+    "CREATE INDEX minutes_day ON minutes(day)",
+    """CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY, session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+        t REAL NOT NULL, day TEXT NOT NULL, problem TEXT NOT NULL, held_s REAL NOT NULL,
+        value REAL NOT NULL, response TEXT NOT NULL DEFAULT 'no_response')""",
+]
+
+# Version 2: stretches done (from the stretch guide and alert cards), and the session's source
+# kind, so history built by `neckline analyze --record` can be told from live monitoring.
+MIGRATIONS: dict[int, list[str]] = {
+    2: [
+        """CREATE TABLE stretches (
+            id INTEGER PRIMARY KEY, t REAL NOT NULL, day TEXT NOT NULL, stretch TEXT NOT NULL,
+            problem TEXT)""",
+        "CREATE INDEX stretches_day ON stretches(day)",
+        "CREATE INDEX alerts_day ON alerts(day)",
+        "ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'app'",
+    ],
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+class HistoryError(NecklineError):
+    """The history database cannot be used now (locked, or from a newer neckline)."""
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "history.db"
+
+
+def local_day(t: float) -> str:
+    return datetime.fromtimestamp(t).strftime("%Y-%m-%d")
+
+
+class HistoryDB:
+    """One connection. Open with ``HistoryDB.open(path)``; ``notice`` holds a sentence for the
+    user when a damaged file had to be moved aside."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None) -> None:
+        self.connection = connection
+        self.path = path
+        self.notice = notice
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, timeout: float = 5.0,
+             now: Callable[[], datetime] = datetime.now) -> HistoryDB:
+        path = path or default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        notice = None
+        try:
+            connection = _connect(path, timeout)
+        except sqlite3.DatabaseError as e:
+            if _is_locked(e):
+                raise HistoryError(f"The history database {path} is in use by another "
+                                   "program; try again when it has finished.") from None
+            moved = _move_aside(path, now())
+            notice = (f"The history database was damaged; it was moved to {moved.name} and a "
+                      "new one started.")
+            connection = _connect(path, timeout)
+        return cls(connection, path, notice)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> HistoryDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        _migrate(connection, path)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise HistoryError(f"The history database {path} was written by a newer neckline "
+                           f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
+                           "neckline to read it.")
+    if version == SCHEMA_VERSION:
+        return
+    with connection:  # one transaction: a failed migration leaves the file as it was
+        if version == 0:
+            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise sqlite3.DatabaseError("not a neckline history database")
+            for statement in SCHEMA_V1:
+                connection.execute(statement)
+            version = 1
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[target]:
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def create_v1(path: Path) -> None:
+    """A database in the first schema (for testing the migrations)."""
+    connection = sqlite3.connect(path)
+    with connection:
+        for statement in SCHEMA_V1:
+            connection.execute(statement)
+        connection.execute("PRAGMA user_version = 1")
+    connection.close()
+
+
+def _is_locked(error: sqlite3.DatabaseError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _move_aside(path: Path, when: datetime) -> Path:
+    target = path.with_name(f"{path.name}.damaged-{when:%Y%m%d-%H%M%S}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            part.replace(Path(str(target) + suffix))
+    return target

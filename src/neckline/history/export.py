@@ -1,0 +1,53 @@
+"""Export of per-minute rows, alerts and stretches as CSV (one table, a ``record`` column)
+or JSON (three lists)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from datetime import date, datetime
+from typing import Any, TextIO
+
+from neckline.config import PROBLEMS
+from neckline.history.db import METRICS
+
+MINUTE_COLUMNS = (["minute", "day", "hour", "present_s", "good_s", "strained_s"]
+                  + [f"strained_{p}_s" for p in PROBLEMS]
+                  + [f"{kind}_{m}" for m in METRICS for kind in ("mean", "p90")])
+ALERT_COLUMNS = ["t", "day", "problem", "held_s", "value", "response"]
+STRETCH_COLUMNS = ["t", "day", "stretch", "problem"]
+
+
+def _rows(connection: sqlite3.Connection, table: str, columns: list[str], time_column: str,
+          start: date, end: date) -> list[dict[str, Any]]:
+    cursor = connection.execute(
+        f"SELECT {', '.join(columns)} FROM {table} WHERE day BETWEEN ? AND ? "
+        f"ORDER BY {time_column}", (start.isoformat(), end.isoformat()))
+    rows = []
+    for values in cursor:
+        row = dict(zip(columns, values, strict=True))
+        row["time"] = datetime.fromtimestamp(row.pop(time_column)).isoformat(timespec="seconds")
+        rows.append(row)
+    return rows
+
+
+def export(connection: sqlite3.Connection, out: TextIO, fmt: str, start: date,
+           end: date) -> int:
+    """Writes the range to ``out``; returns the number of records."""
+    minutes = _rows(connection, "minutes", MINUTE_COLUMNS, "minute", start, end)
+    alerts = _rows(connection, "alerts", ALERT_COLUMNS, "t", start, end)
+    stretches = _rows(connection, "stretches", STRETCH_COLUMNS, "t", start, end)
+    if fmt == "json":
+        json.dump({"from": start.isoformat(), "to": end.isoformat(), "minutes": minutes,
+                   "alerts": alerts, "stretches": stretches}, out, indent=1)
+        out.write("\n")
+    else:
+        fields = ["record", "time", *[c for c in MINUTE_COLUMNS if c != "minute"],
+                  "problem", "held_s", "value", "response", "stretch"]
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for record, rows in (("minute", minutes), ("alert", alerts), ("stretch", stretches)):
+            for row in rows:
+                writer.writerow({"record": record, **row})
+    return len(minutes) + len(alerts) + len(stretches)

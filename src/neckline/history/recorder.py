@@ -1,0 +1,286 @@
+"""Recording a session: per-minute aggregates of the engine's samples, alerts, responses,
+stretches, written in batches by one background thread.
+
+The thread owns the database connection. Every ``flush_s`` seconds (wall clock) it writes the
+finished minutes, the current minute so far (an upsert), new alerts and the session's end, in
+one transaction; a ``kill -9`` therefore loses at most the last batch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from neckline.alerts import Alert
+from neckline.calibration import Calibration
+from neckline.config import PROBLEMS
+from neckline.engine import Sample
+from neckline.errors import NecklineError
+from neckline.history.db import METRICS, HistoryDB
+
+MAX_FRAME_GAP_S = 2.0  # a sample stands for the time until the next one, up to this
+
+
+@dataclass
+class Minute:
+    minute: float  # epoch seconds at the start of the (local) minute
+    present_s: float = 0.0
+    good_s: float = 0.0
+    strained_s: float = 0.0
+    problem_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PROBLEMS, 0.0))
+    values: dict[str, list[float]] = field(default_factory=lambda: {m: [] for m in METRICS})
+
+    def add(self, sample: Sample, seconds: float) -> None:
+        if sample.present:
+            self.present_s += seconds
+        if sample.state == "good":
+            self.good_s += seconds
+        elif sample.state == "strained":
+            self.strained_s += seconds
+            for problem in sample.problems:
+                self.problem_s[problem] += seconds
+        if sample.present:
+            for metric in METRICS:
+                value = sample.metrics.get(metric)
+                if value is not None:
+                    self.values[metric].append(value)
+
+    def row(self, session_id: int) -> dict[str, Any]:
+        when = datetime.fromtimestamp(self.minute)
+        row: dict[str, Any] = {
+            "session_id": session_id, "minute": self.minute, "day": f"{when:%Y-%m-%d}",
+            "hour": when.hour, "present_s": round(self.present_s, 2),
+            "good_s": round(self.good_s, 2), "strained_s": round(self.strained_s, 2)}
+        for problem in PROBLEMS:
+            row[f"strained_{problem}_s"] = round(self.problem_s[problem], 2)
+        for metric in METRICS:
+            values = sorted(self.values[metric])
+            row[f"mean_{metric}"] = sum(values) / len(values) if values else None
+            row[f"p90_{metric}"] = _percentile(values, 0.9) if values else None
+        return row
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    position = q * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class MinuteAggregator:
+    """Samples with their epoch times in; finished minutes out. Each sample counts for the time
+    until the next one (at most MAX_FRAME_GAP_S)."""
+
+    def __init__(self) -> None:
+        self.current: Minute | None = None
+        self._pending: tuple[Sample, float] | None = None
+        self._last_dt = 0.1
+
+    def add(self, sample: Sample, epoch: float) -> list[Minute]:
+        done: list[Minute] = []
+        if self._pending is not None:
+            previous, previous_epoch = self._pending
+            dt = min(max(epoch - previous_epoch, 0.0), MAX_FRAME_GAP_S)
+            if dt > 0:
+                self._last_dt = dt
+            done = self._count(previous, previous_epoch, dt)
+        self._pending = (sample, epoch)
+        return done
+
+    def finish(self) -> list[Minute]:
+        """The last sample counted, and every minute still open."""
+        done: list[Minute] = []
+        if self._pending is not None:
+            done = self._count(*self._pending, self._last_dt)
+            self._pending = None
+        if self.current is not None:
+            done.append(self.current)
+            self.current = None
+        return done
+
+    def _count(self, sample: Sample, epoch: float, seconds: float) -> list[Minute]:
+        minute = math.floor(epoch / 60.0) * 60.0
+        done = []
+        if self.current is not None and self.current.minute != minute:
+            done.append(self.current)
+            self.current = None
+        if self.current is None:
+            self.current = Minute(minute)
+        self.current.add(sample, seconds)
+        return done
+
+
+class HistoryRecorder:
+    """Call from any thread; the writing happens in the recorder's own thread."""
+
+    def __init__(self, path: Path | None, *, camera: str, model: str, kind: str = "app",
+                 flush_s: float = 5.0, started: float | None = None) -> None:
+        self.path = path
+        self.flush_s = flush_s
+        self.notice: str | None = None  # a damaged database moved aside, for the user
+        self.error: str | None = None  # recording stopped: the reason, for the user
+        self.started = started if started is not None else time.time()
+        self._session = {"camera": camera, "model": model, "kind": kind}
+        self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="neckline-history", daemon=True)
+        self._thread.start()
+        self._ready.wait(30)
+        if self.error is not None:
+            raise NecklineError(self.error)
+
+    # -- from the app or the analysis loop --------------------------------------------------
+
+    def add_sample(self, sample: Sample, epoch: float) -> None:
+        self._queue.put(("sample", (sample, epoch)))
+
+    def add_alert(self, alert: Alert, epoch: float) -> None:
+        self._queue.put(("alert", (alert, epoch)))
+
+    def set_response(self, alert: Alert, response: str) -> None:
+        self._queue.put(("response", (alert, response)))
+
+    def add_stretch(self, stretch: str, problem: str | None, epoch: float) -> None:
+        self._queue.put(("stretch", (stretch, problem, epoch)))
+
+    def set_calibration(self, calibration: Calibration) -> None:
+        self._queue.put(("calibration", calibration))
+
+    def close(self) -> None:
+        """Writes everything still pending and ends the session."""
+        if self._thread.is_alive():
+            self._queue.put(("close", None))
+            self._thread.join(30)
+
+    # -- the writer thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            db = HistoryDB.open(self.path)
+        except NecklineError as e:
+            self.error = str(e)
+            self._ready.set()
+            return
+        self.notice = db.notice
+        connection = db.connection
+        with connection:
+            cursor = connection.execute(
+                "INSERT INTO sessions (started, ended, camera, model, kind) VALUES (?,?,?,?,?)",
+                (self.started, self.started, self._session["camera"], self._session["model"],
+                 self._session["kind"]))
+        session_id = int(cursor.lastrowid or 0)
+        self._ready.set()
+        aggregator = MinuteAggregator()
+        finished: list[Minute] = []
+        alert_ids: dict[tuple[str, float], int] = {}
+        pending: list[tuple[str, Any]] = []
+        last_epoch = self.started
+        next_flush = time.monotonic() + self.flush_s
+        closing = False
+        try:
+            while not closing:
+                try:
+                    kind, item = self._queue.get(timeout=max(0.0, next_flush - time.monotonic()))
+                    if kind == "sample":
+                        sample, epoch = item
+                        finished += aggregator.add(sample, epoch)
+                        last_epoch = max(last_epoch, epoch)
+                    elif kind == "close":
+                        closing = True
+                        finished += aggregator.finish()
+                    else:
+                        pending.append((kind, item))
+                except queue.Empty:
+                    pass
+                if closing or time.monotonic() >= next_flush:
+                    rows = [m.row(session_id) for m in finished]
+                    if aggregator.current is not None:
+                        rows.append(aggregator.current.row(session_id))
+                    self._write(connection, session_id, rows, pending, alert_ids, last_epoch)
+                    finished, pending = [], []
+                    next_flush = time.monotonic() + self.flush_s
+        except Exception as e:  # a full disk or a vanished file: stop recording, say why
+            self.error = f"Recording stopped: the history database could not be written ({e})."
+        finally:
+            db.close()
+
+    @staticmethod
+    def _write(connection: Any, session_id: int, rows: list[dict[str, Any]],
+               pending: list[tuple[str, Any]], alert_ids: dict[tuple[str, float], int],
+               last_epoch: float) -> None:
+        with connection:
+            if rows:
+                columns = list(rows[0])
+                connection.executemany(
+                    f"INSERT OR REPLACE INTO minutes ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' for _ in columns)})",
+                    [tuple(r[c] for c in columns) for r in rows])
+            for kind, item in pending:
+                if kind == "alert":
+                    alert, epoch = item
+                    cursor = connection.execute(
+                        "INSERT INTO alerts (session_id, t, day, problem, held_s, value) "
+                        "VALUES (?,?,?,?,?,?)",
+                        (session_id, epoch, f"{datetime.fromtimestamp(epoch):%Y-%m-%d}",
+                         alert.problem, alert.held_s, alert.value))
+                    alert_ids[(alert.problem, alert.t)] = int(cursor.lastrowid or 0)
+                elif kind == "response":
+                    alert, response = item
+                    row_id = alert_ids.get((alert.problem, alert.t))
+                    if row_id is not None:
+                        connection.execute("UPDATE alerts SET response = ? WHERE id = ?",
+                                           (response, row_id))
+                elif kind == "stretch":
+                    stretch, problem, epoch = item
+                    connection.execute(
+                        "INSERT INTO stretches (t, day, stretch, problem) VALUES (?,?,?,?)",
+                        (epoch, f"{datetime.fromtimestamp(epoch):%Y-%m-%d}", stretch, problem))
+                elif kind == "calibration":
+                    calibration: Calibration = item
+                    cursor = connection.execute(
+                        "INSERT INTO calibrations (created, camera, view, data) VALUES (?,?,?,?)",
+                        (time.time(), calibration.camera, calibration.view,
+                         json.dumps(calibration.to_json())))
+                    connection.execute("UPDATE sessions SET calibration_id = ? WHERE id = ?",
+                                       (cursor.lastrowid, session_id))
+            connection.execute("UPDATE sessions SET ended = ? WHERE id = ?",
+                               (last_epoch, session_id))
+
+
+class SessionRecording:
+    """Records an analysis run as a session; its clock is the session start plus source time."""
+
+    def __init__(self, recorder: HistoryRecorder, started: float) -> None:
+        self.recorder = recorder
+        self.started = started
+        self._calibration: Calibration | None = None
+
+    @classmethod
+    def start(cls, path: Path | None, camera: str, model: str, kind: str,
+              flush_s: float = 5.0) -> SessionRecording:
+        started = time.time()
+        recorder = HistoryRecorder(path, camera=camera, model=model, kind=kind, started=started,
+                                   flush_s=flush_s)
+        if recorder.notice:
+            print(f"neckline: {recorder.notice}", file=sys.stderr)
+        return cls(recorder, started)
+
+    def observe(self, sample: Sample, engine: Any) -> None:
+        if engine.calibration is not None and engine.calibration is not self._calibration:
+            self._calibration = engine.calibration
+            self.recorder.set_calibration(engine.calibration)
+        self.recorder.add_sample(sample, self.started + sample.t)
+        for alert in sample.alerts:
+            self.recorder.add_alert(alert, self.started + alert.t)
+
+    def finish(self) -> None:
+        self.recorder.close()
+        if self.recorder.error:
+            print(f"neckline: {self.recorder.error}", file=sys.stderr)

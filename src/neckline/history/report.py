@@ -1,0 +1,46 @@
+"""The readable summary ``neckline stats`` prints."""
+
+from __future__ import annotations
+
+from neckline.history.stats import Stats
+from neckline.messages import clock_words
+
+LABELS = {"head_tilt": "head tilted", "head_down": "head down", "forward_head": "head forward",
+          "shoulders_uneven": "shoulders uneven", "too_close": "too close"}
+
+
+def stats_text(stats: Stats) -> str:
+    span = (stats.end - stats.start).days + 1
+    lines = [f"Posture history {stats.start} to {stats.end} ({span} day{'s' * (span > 1)})"]
+    if stats.empty:
+        lines.append("Nothing recorded in this period yet: neckline records while the app "
+                     "monitors, or with `neckline analyze SOURCE --record`.")
+        return "\n".join(lines)
+    share, before = stats.good_share, stats.previous_good_share
+    watched = stats.total("good_s") + stats.total("strained_s")
+    line = (f"Good posture: {clock_words(stats.total('good_s'))} of {clock_words(watched)} "
+            f"in view ({share:.0%})" if share is not None else "Good posture: —")
+    if before is not None and share is not None:
+        line += (f"; previous {span} days {before:.0%} "
+                 f"({100 * (share - before):+.0f} points)")
+    lines.append(line + ".")
+    lines.append(f"Longest good streak: {stats.longest_good_streak_min} min. Stretches done: "
+                 f"{int(stats.total('stretches'))}.")
+    strained = [f"{LABELS[p]} {round(m)} min" for p, m in stats.problem_minutes().items()
+                if m >= 0.5]
+    lines.append("Strained: " + (", ".join(strained) if strained else "none") + ".")
+    responses = stats.responses()
+    total = sum(responses.values())
+    lines.append(f"Alerts: {total}" + (" (" + ", ".join(
+        f"{k.replace('_', ' ')} {v}" for k, v in responses.items() if v) + ")" if total else "")
+        + ".")
+    lines.append("Per day:")
+    for d in stats.days:
+        if not d.present_s:
+            continue
+        day_share = d.good_share
+        bar = "#" * round(10 * day_share) + "." * (10 - round(10 * day_share)) \
+            if day_share is not None else " " * 10
+        lines.append(f"  {d.day:%a %Y-%m-%d}  [{bar}] {clock_words(d.good_s):>12} good of "
+                     f"{clock_words(d.present_s)} in view")
+    return "\n".join(lines)
