@@ -91,6 +91,9 @@ class HistoryDB:
             if _is_locked(e):
                 raise HistoryError(f"The history database {path} is in use by another "
                                    "program; try again when it has finished.") from None
+            if not _is_damaged(e):
+                raise HistoryError(f"The history database {path} cannot be opened "
+                                   f"({e}).") from None
             moved = _move_aside(path, now())
             notice = (f"The history database was damaged; it was moved to {moved.name} and a "
                       "new one started.")
@@ -110,11 +113,13 @@ class HistoryDB:
 def _connect(path: Path, timeout: float) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
     try:
+        # Read-only checks first: a file that is not ours is left exactly as it was.
+        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
+        _check_owner(connection, path)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
-        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("quick_check failed")
         _migrate(connection, path)
     except BaseException:
         connection.close()
@@ -122,19 +127,23 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
     return connection
 
 
-def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise HistoryError(f"The history database {path} was written by a newer neckline "
                            f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
                            "neckline to read it.")
+    if version == 0 and connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise HistoryError(f"{path} is a database of another program, not neckline's "
+                           "history; choose another file.")
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
         return
     with connection:  # one transaction: a failed migration leaves the file as it was
         if version == 0:
-            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise sqlite3.DatabaseError("not a neckline history database")
             for statement in SCHEMA_V1:
                 connection.execute(statement)
             version = 1
@@ -156,6 +165,13 @@ def create_v1(path: Path) -> None:
 
 def _is_locked(error: sqlite3.DatabaseError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
+
+
+def _is_damaged(error: sqlite3.DatabaseError) -> bool:
+    """Only a file SQLite itself calls damaged is moved aside; a path that cannot be opened
+    (a folder, no permission) is reported and left alone."""
+    text = str(error)
+    return any(words in text for words in ("not a database", "malformed", "quick_check"))
 
 
 def _move_aside(path: Path, when: datetime) -> Path:
