@@ -138,11 +138,27 @@ def test_migration_from_the_first_schema(tmp_path: Path) -> None:
     old.close()
     with HistoryDB.open(path) as db:
         c = db.connection
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert c.execute("SELECT kind FROM sessions").fetchone()[0] == "app"
         assert c.execute("SELECT COUNT(*) FROM stretches").fetchone()[0] == 0
-        stats = compute_stats(c, date(2026, 3, 2), date(2026, 3, 2))
+        stats = compute_stats(c, date(2026, 3, 2), date(2026, 3, 2))  # from the new rollups
     assert stats.days[0].good_s == 50 and stats.days[0].alerts["no_response"] == 1
+    assert stats.heatmap[0][9] == pytest.approx(10 / 60)
+
+
+def test_a_good_streak_across_midnight(tmp_path: Path) -> None:
+    """23:50-23:59 good, 00:00-00:19 good, 00:20 strained: one 30-minute streak."""
+    evening = datetime(2026, 3, 2, 23, 50).timestamp()
+    samples = []
+    for i in range(31 * 60 * 10):
+        state = "strained" if i >= 30 * 60 * 10 else "good"
+        samples.append((sample(state, 15.0 if state == "strained" else 1.0), evening + i / 10))
+    record(tmp_path / "h.db", samples)
+    with HistoryDB.open(tmp_path / "h.db") as db:
+        stats = compute_stats(db.connection, date(2026, 3, 2), date(2026, 3, 3))
+        one_day = compute_stats(db.connection, date(2026, 3, 3), date(2026, 3, 3))
+    assert stats.longest_good_streak_min == 30
+    assert one_day.longest_good_streak_min == 20
 
 
 def test_newer_database_is_refused_untouched(tmp_path: Path,

@@ -8,8 +8,10 @@ user response to an alert leaves through ``alert_response`` so statistics can re
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
@@ -20,6 +22,7 @@ from neckline.alerts import Alert
 from neckline.app.icons import state_icon
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.sound import Chime
+from neckline.app.stats_window import StatsWindow
 from neckline.app.stretch_dialog import StretchDialog
 from neckline.app.toast import Toast
 from neckline.app.window import MainWindow
@@ -29,7 +32,8 @@ from neckline.autostart import set_autostart
 from neckline.calibration import Calibration
 from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
 from neckline.engine import PostureEngine, Sample
-from neckline.errors import ConfigError
+from neckline.errors import ConfigError, NecklineError
+from neckline.history.recorder import HistoryRecorder
 from neckline.messages import STATE_WORDS, alert_text, clock_words
 from neckline.monitor import Status
 from neckline.schedule import AlertGate, pause_until
@@ -48,7 +52,8 @@ class AppController(QObject):
 
     def __init__(self, config: Config, source: str, *, speed: float = 1.0,
                  tray: bool | None = None, state: AppState | None = None,
-                 now: Callable[[], datetime] = datetime.now) -> None:
+                 now: Callable[[], datetime] = datetime.now,
+                 history_path: Path | None = None) -> None:
         super().__init__()
         self.config = config
         self.now = now
@@ -69,6 +74,10 @@ class AppController(QObject):
         self.wizard: CalibrationWizard | None = None
         self.settings: SettingsDialog | None = None
         self.stretch_dialog: StretchDialog | None = None
+        self.stats_window: StatsWindow | None = None
+        self.history_path = history_path
+        self.recorder: HistoryRecorder | None = None
+        self._source = source
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self.resume)
@@ -85,6 +94,7 @@ class AppController(QObject):
         w.recalibrate_requested.connect(lambda: self.open_wizard(onboarding=False))
         w.stretches_requested.connect(lambda: self.open_stretches(None))
         w.settings_requested.connect(self.open_settings)
+        w.statistics_requested.connect(self.open_statistics)
         w.preview_toggled.connect(self._set_preview)
         w.closing.connect(self.quit)
         self.worker.sample_ready.connect(self._on_sample)
@@ -96,6 +106,8 @@ class AppController(QObject):
     # -- life cycle --------------------------------------------------------------------------
 
     def start(self) -> None:
+        if self.config.history.record:
+            self._start_recording()
         until = self.state.paused_until
         if until is not None and until > self.now():
             self._enter_pause(until)
@@ -108,15 +120,30 @@ class AppController(QObject):
         if not self.state.onboarded:
             self.open_wizard(onboarding=True)
 
+    def _start_recording(self) -> None:
+        try:
+            self.recorder = HistoryRecorder(
+                self.history_path, camera=self._source, model=self.config.processing.model,
+                kind="app", flush_s=self.config.history.flush_s)
+        except NecklineError as e:
+            self.window.show_notice(f"Posture history is not being recorded: {e}")
+            return
+        if self.recorder.notice:
+            self.window.show_notice(self.recorder.notice)
+
     def shutdown(self) -> None:
-        """Stops the worker (releasing the camera) and closes every window of ours."""
+        """Stops the worker (releasing the camera), writes the last history, and closes every
+        window of ours."""
         self._resume_timer.stop()
         for toast in list(self.toasts):
             toast.respond("no_response")
-        for dialog in (self.wizard, self.settings, self.stretch_dialog):
+        for dialog in (self.wizard, self.settings, self.stretch_dialog, self.stats_window):
             if dialog is not None:
                 dialog.close()
         self.worker.shutdown()
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None
         if self.tray is not None:
             self.tray.hide()
         self.window.timer.stop()
@@ -157,6 +184,7 @@ class AppController(QObject):
         menu.addSeparator()
         add("recalibrate", "Recalibrate…", lambda: self.open_wizard(onboarding=False))
         add("stretches", "Stretch guide…", lambda: self.open_stretches(None))
+        add("statistics", "Statistics…", self.open_statistics)
         add("settings", "Settings…", self.open_settings)
         menu.addSeparator()
         add("quit", "Quit neckline", self.quit)
@@ -178,6 +206,8 @@ class AppController(QObject):
             self.tally.add(previous, min(max(sample.t - previous.t, 0.0), 2.0),
                            self.now().date())
         self.window.set_sample(sample, preview)
+        if self.recorder is not None:
+            self.recorder.add_sample(sample, time.time())
         self._update_view()
 
     def _on_status(self, status: Status) -> None:
@@ -188,10 +218,14 @@ class AppController(QObject):
         if calibration is not None:
             self.calibration = calibration
             self._update_thresholds()
+            if self.recorder is not None:
+                self.recorder.set_calibration(calibration)
         if error is not None and self.wizard is None:
             self.window.show_notice(error)
 
     def _on_alert(self, alert: Alert) -> None:
+        if self.recorder is not None:
+            self.recorder.add_alert(alert, time.time())
         if self.paused or not self.gate.allows(self.now()):
             self._record(alert, "no_response")  # quiet hours or snoozed: not shown
             return
@@ -220,6 +254,8 @@ class AppController(QObject):
 
     def _record(self, alert: Alert, response: str) -> None:
         self.responses.append((alert, response))
+        if self.recorder is not None:
+            self.recorder.set_response(alert, response)
         self.alert_response.emit(alert, response)
 
     # -- what the window and the tray show ---------------------------------------------------
@@ -319,8 +355,23 @@ class AppController(QObject):
         if self.stretch_dialog is not None:
             self.stretch_dialog.close()
         self.stretch_dialog = StretchDialog(problem, self.window)
+        self.stretch_dialog.done_stretches.connect(self._stretches_done)
         self.stretch_dialog.show()
         return self.stretch_dialog
+
+    def _stretches_done(self, stretch_ids: tuple[str, ...], problem: str | None) -> None:
+        if self.recorder is not None:
+            for stretch in stretch_ids:
+                self.recorder.add_stretch(stretch, problem, time.time())
+
+    def open_statistics(self) -> StatsWindow:
+        if self.stats_window is None:
+            self.stats_window = StatsWindow(self.history_path)
+        else:
+            self.stats_window.show_period("week")
+        self.stats_window.show()
+        self.stats_window.raise_()
+        return self.stats_window
 
     def open_settings(self) -> SettingsDialog:
         if self.settings is None:

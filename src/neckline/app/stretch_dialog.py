@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from neckline.messages import TITLES
@@ -10,8 +11,11 @@ from neckline.stretches import CAUTION, SUMMARIES, stretches_for
 
 
 class StretchDialog(QDialog):
+    done_stretches = pyqtSignal(object, object)  # stretch ids, problem or None
+
     def __init__(self, problem: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.problem = problem
         ids = stretches_for(problem) if problem else tuple(SUMMARIES)
         self.stretch_ids = ids
         self.setWindowTitle(f"Stretches for: {TITLES[problem]}" if problem else "Stretches")
@@ -28,8 +32,15 @@ class StretchDialog(QDialog):
         scroll.setWidget(label)
         scroll.setWidgetResizable(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.done_button = buttons.addButton("I did these stretches",
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._done)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(buttons)
         self.resize(460, 560)
+
+    def _done(self) -> None:
+        self.done_stretches.emit(self.stretch_ids, self.problem)
+        self.accept()

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     recalibrate_requested = pyqtSignal()
     stretches_requested = pyqtSignal()
     settings_requested = pyqtSignal()
+    statistics_requested = pyqtSignal()
     preview_toggled = pyqtSignal(bool)
     closing = pyqtSignal()
 
@@ -115,12 +116,15 @@ class MainWindow(QMainWindow):
         stretches.clicked.connect(self.stretches_requested)
         settings = QPushButton("Settings…")
         settings.clicked.connect(self.settings_requested)
+        statistics = QPushButton("Statistics…")
+        statistics.clicked.connect(self.statistics_requested)
         self.preview_box = QCheckBox("Show preview")
         self.preview_box.setChecked(show_preview)
         self.preview_box.toggled.connect(self._toggle_preview)
 
         buttons = QHBoxLayout()
-        for w in (self.pause_button, self.resume_button, recalibrate, stretches, settings):
+        for w in (self.pause_button, self.resume_button, recalibrate, stretches, statistics,
+                  settings):
             buttons.addWidget(w)
         buttons.addStretch(1)
         buttons.addWidget(self.preview_box)

@@ -55,7 +55,60 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'app'",
     ],
 }
+# Version 3: per-day and per-hour rollups kept up to date by the recorder, so a year of
+# statistics reads 365 + 8,760 rows instead of every minute. Built from the minutes on upgrade.
+_DAY_SUMS = ("present_s", "good_s", "strained_s", *(f"strained_{p}_s" for p in PROBLEMS))
+MIGRATIONS[3] = [
+    "CREATE TABLE days (day TEXT PRIMARY KEY, "
+    + "".join(f"{c} REAL NOT NULL, " for c in _DAY_SUMS)
+    + "".join(f"sum_{m} REAL NOT NULL, weight_{m} REAL NOT NULL, " for m in METRICS)
+    + "streak_max INTEGER NOT NULL, first_run_start REAL, first_run_len INTEGER NOT NULL, "
+    "last_run_end REAL, last_run_len INTEGER NOT NULL)",
+    "CREATE TABLE hours (day TEXT NOT NULL, hour INTEGER NOT NULL, strained_s REAL NOT NULL, "
+    "PRIMARY KEY (day, hour))",
+    "INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes GROUP BY day, hour",
+]
 SCHEMA_VERSION = max(MIGRATIONS)
+GOOD_MINUTE = "present_s >= 30 AND strained_s = 0"  # a minute that counts for a good streak
+
+
+def refresh_rollups(connection: sqlite3.Connection, days: set[str]) -> None:
+    """Recomputes the ``days`` and ``hours`` rows of ``days`` from their minutes."""
+    sums = ", ".join(f"SUM({c})" for c in _DAY_SUMS)
+    weighted = ", ".join(f"COALESCE(SUM(mean_{m} * present_s), 0), "
+                         f"COALESCE(SUM(CASE WHEN mean_{m} IS NOT NULL THEN present_s END), 0)"
+                         for m in METRICS)
+    for day in days:
+        connection.execute("DELETE FROM days WHERE day = ?", (day,))
+        connection.execute("DELETE FROM hours WHERE day = ?", (day,))
+        row = connection.execute(f"SELECT COUNT(*), {sums}, {weighted} FROM minutes "
+                                 "WHERE day = ?", (day,)).fetchone()
+        if not row[0]:
+            continue
+        good = [m for (m,) in connection.execute(
+            f"SELECT minute FROM minutes WHERE day = ? AND {GOOD_MINUTE} ORDER BY minute",
+            (day,))]
+        runs = _runs(good)
+        first = runs[0] if runs else (None, 0)
+        last = runs[-1] if runs else (None, 0)
+        streak = max((n for _, n in runs), default=0)
+        connection.execute(
+            f"INSERT INTO days VALUES ({', '.join('?' * (len(row) + 5))})",
+            (day, *row[1:], streak, first[0], first[1],
+             None if last[0] is None else last[0] + 60.0 * (last[1] - 1), last[1]))
+        connection.execute("INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes "
+                           "WHERE day = ? GROUP BY day, hour", (day,))
+
+
+def _runs(minutes: list[float]) -> list[tuple[float, int]]:
+    """Runs of consecutive minutes: (first minute, length)."""
+    runs: list[tuple[float, int]] = []
+    for minute in minutes:
+        if runs and abs(minute - (runs[-1][0] + 60.0 * runs[-1][1])) < 1.0:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((minute, 1))
+    return runs
 
 
 class HistoryError(NecklineError):
@@ -150,6 +203,9 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[target]:
                 connection.execute(statement)
+            if target == 3:
+                refresh_rollups(connection, {d for (d,) in connection.execute(
+                    "SELECT DISTINCT day FROM minutes")})
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

@@ -24,7 +24,7 @@ from neckline.calibration import Calibration
 from neckline.config import PROBLEMS
 from neckline.engine import Sample
 from neckline.errors import NecklineError
-from neckline.history.db import METRICS, HistoryDB
+from neckline.history.db import METRICS, HistoryDB, refresh_rollups
 
 MAX_FRAME_GAP_S = 2.0  # a sample stands for the time until the next one, up to this
 
@@ -250,6 +250,7 @@ class HistoryRecorder:
                          json.dumps(calibration.to_json())))
                     connection.execute("UPDATE sessions SET calibration_id = ? WHERE id = ?",
                                        (cursor.lastrowid, session_id))
+            refresh_rollups(connection, {r["day"] for r in rows})
             connection.execute("UPDATE sessions SET ended = ? WHERE id = ?",
                                (last_epoch, session_id))
 

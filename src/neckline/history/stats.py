@@ -15,7 +15,6 @@ from neckline.config import PROBLEMS
 from neckline.history.db import METRICS
 
 RESPONSES = ("stretched", "snoozed", "dismissed", "no_response")
-GOOD_MINUTE = "present_s >= 30 AND strained_s = 0"  # a minute that counts for a good streak
 
 
 @dataclass
@@ -102,25 +101,31 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Stats:
+    """Reads the day and hour rollups (kept by the recorder), alerts and stretches."""
     days = {d: DayStats(d) for d in _days(start, end)}
     span = (end - start).days + 1
     prev_start, prev_end = start - timedelta(days=span), start - timedelta(days=1)
     previous = {d: DayStats(d) for d in _days(prev_start, prev_end)}
     bounds = (start.isoformat(), end.isoformat())
-
-    sums = ", ".join(f"SUM(strained_{p}_s)" for p in PROBLEMS)
-    means = ", ".join(f"SUM(mean_{m} * present_s) / SUM(CASE WHEN mean_{m} IS NOT NULL "
-                      f"THEN present_s END)" for m in METRICS)
-    for row in connection.execute(
-            f"SELECT day, SUM(present_s), SUM(good_s), SUM(strained_s), {sums}, {means} "
-            "FROM minutes WHERE day BETWEEN ? AND ? GROUP BY day", bounds):
+    columns = ("present_s, good_s, strained_s, "
+               + ", ".join(f"strained_{p}_s" for p in PROBLEMS) + ", "
+               + ", ".join(f"sum_{m}, weight_{m}" for m in METRICS)
+               + ", streak_max, first_run_start, first_run_len, last_run_end, last_run_len")
+    streak = _Streak()
+    for row in connection.execute(f"SELECT day, {columns} FROM days WHERE day BETWEEN ? AND ? "
+                                  "ORDER BY day", bounds):
         d = days[date.fromisoformat(row[0])]
         d.present_s, d.good_s, d.strained_s = row[1], row[2], row[3]
         d.problem_s = dict(zip(PROBLEMS, row[4:4 + len(PROBLEMS)], strict=True))
-        d.means = dict(zip(METRICS, row[4 + len(PROBLEMS):], strict=True))
+        i = 4 + len(PROBLEMS)
+        for metric in METRICS:
+            total, weight = row[i], row[i + 1]
+            d.means[metric] = total / weight if weight else None
+            i += 2
+        streak.add(*row[i:i + 5])
     for day_text, good, strained in connection.execute(
-            "SELECT day, SUM(good_s), SUM(strained_s) FROM minutes WHERE day BETWEEN ? AND ? "
-            "GROUP BY day", (prev_start.isoformat(), prev_end.isoformat())):
+            "SELECT day, good_s, strained_s FROM days WHERE day BETWEEN ? AND ?",
+            (prev_start.isoformat(), prev_end.isoformat())):
         p = previous[date.fromisoformat(day_text)]
         p.good_s, p.strained_s = good, strained
     for day_text, response, count in connection.execute(
@@ -135,22 +140,39 @@ def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Sta
     index = {d: i for i, d in enumerate(ordered)}
     heatmap = [[0.0] * 24 for _ in ordered]
     for day_text, hour, strained in connection.execute(
-            "SELECT day, hour, SUM(strained_s) FROM minutes WHERE day BETWEEN ? AND ? "
-            "GROUP BY day, hour", bounds):
+            "SELECT day, hour, strained_s FROM hours WHERE day BETWEEN ? AND ?", bounds):
         heatmap[index[date.fromisoformat(day_text)]][hour] = strained / 60.0
-    # Longest run of consecutive good minutes (gaps and islands).
-    streak = connection.execute(
-        "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM ("
-        " SELECT CAST(minute / 60 AS INTEGER) - ROW_NUMBER() OVER (ORDER BY minute) AS island"
-        f" FROM minutes WHERE day BETWEEN ? AND ? AND {GOOD_MINUTE}) GROUP BY island)",
-        bounds).fetchone()[0]
     return Stats(start, end, [days[d] for d in ordered], [previous[d] for d in previous],
-                 heatmap, int(streak))
+                 heatmap, streak.longest)
+
+
+class _Streak:
+    """The longest run of good minutes over days in order, joining a run that ends at a day's
+    last minute with one that starts the next minute (past midnight)."""
+
+    def __init__(self) -> None:
+        self.longest = 0
+        self._open_end: float | None = None  # last minute of the run still open
+        self._open_len = 0
+
+    def add(self, day_max: int, first_start: float | None, first_len: int,
+            last_end: float | None, last_len: int) -> None:
+        self.longest = max(self.longest, day_max)
+        if first_start is None or last_end is None:
+            self._open_end, self._open_len = None, 0
+            return
+        joined = first_len
+        if self._open_end is not None and abs(first_start - self._open_end - 60.0) < 1.0:
+            joined += self._open_len
+            self.longest = max(self.longest, joined)
+        whole_day_one_run = abs(last_end - first_start - 60.0 * (first_len - 1)) < 1.0
+        self._open_end = last_end
+        self._open_len = joined if whole_day_one_run else last_len
 
 
 def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[str, int]:
     """Deletes recorded history before ``before`` (everything if None); counts per table."""
-    tables = ("minutes", "alerts", "stretches")
+    tables = ("minutes", "alerts", "stretches", "days", "hours")
     counts = {}
     with connection:
         for table in tables:

@@ -1,0 +1,228 @@
+"""The statistics window: today, this week, this month or any range, drawn with pyqtgraph.
+
+pyqtgraph is maintained, pure Python on top of the Qt the app already has (no second Qt
+binary, unlike Qt Charts' separate wheel), and draws thousands of bars or a year-long heatmap
+without effort. The numbers come from neckline.history.stats; this module only draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QDate
+from PyQt6.QtWidgets import (
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from neckline.config import PROBLEMS
+from neckline.errors import NecklineError
+from neckline.history.db import HistoryDB
+from neckline.history.stats import RESPONSES, Stats, compute_stats
+from neckline.messages import GAUGE_LABELS, clock_words
+
+pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+
+GREEN, GREY, AMBER = "#2e9d5b", "#b9bec7", "#e08a12"
+RESPONSE_COLOURS = {"stretched": GREEN, "snoozed": "#5b7fa6", "dismissed": "#8a8f98",
+                    "no_response": "#d6d9de"}
+TREND_COLOURS = {"head_tilt": "#3b82c4", "head_down": "#c8372d", "forward_head": AMBER,
+                 "shoulders_uneven": "#7a4fb3"}
+EMPTY = ("<h2>No history yet</h2><p>neckline records your posture, as numbers only, while it "
+         "watches. Come back after a session at your desk and your days will appear here.</p>")
+
+
+def period(name: str, today: date) -> tuple[date, date]:
+    if name == "today":
+        return today, today
+    if name == "week":
+        return today - timedelta(days=today.weekday()), today
+    if name == "month":
+        return today.replace(day=1), today
+    raise ValueError(name)
+
+
+class StatsWindow(QWidget):
+    def __init__(self, db_path: Path | None = None, *,
+                 today: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self.setWindowTitle("neckline statistics")
+        self.db_path = db_path
+        self.today = today
+        self.stats: Stats | None = None
+
+        buttons = QHBoxLayout()
+        for label, name in (("Today", "today"), ("This week", "week"),
+                            ("This month", "month")):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, n=name: self.show_period(n))
+            buttons.addWidget(button)
+        self.start_edit, self.end_edit = QDateEdit(), QDateEdit()
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        show_range = QPushButton("Show range")
+        show_range.clicked.connect(self._show_edited_range)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("From"))
+        buttons.addWidget(self.start_edit)
+        buttons.addWidget(QLabel("to"))
+        buttons.addWidget(self.end_edit)
+        buttons.addWidget(show_range)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.good_plot = _plot("Time in good posture per day (minutes)")
+        self.heatmap_plot = _plot("Strained minutes by day and hour")
+        self.problem_plot = _plot("Strained minutes per problem")
+        self.alert_plot = _plot("Alerts per day and what was done")
+        self.trend_plot = _plot("Daily average against your neutral (° / cm)")
+        self.trend_plot.addLegend(offset=(5, 5))
+        charts = QGridLayout()
+        charts.addWidget(self.good_plot, 0, 0)
+        charts.addWidget(self.heatmap_plot, 0, 1)
+        charts.addWidget(self.problem_plot, 1, 0)
+        charts.addWidget(self.alert_plot, 1, 1)
+        charts.addWidget(self.trend_plot, 2, 0, 1, 2)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.addWidget(self.summary)
+        content_layout.addLayout(charts, 1)
+        self.empty_label = QLabel(EMPTY)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setMargin(40)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(content)
+        self.pages.addWidget(self.empty_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.pages, 1)
+        self.resize(1100, 820)
+        self.show_period("week")
+
+    # -- choosing the range ------------------------------------------------------------------
+
+    def show_period(self, name: str) -> None:
+        self.show_range(*period(name, self.today()))
+
+    def _show_edited_range(self) -> None:
+        start, end = self.start_edit.date().toPyDate(), self.end_edit.date().toPyDate()
+        if start > end:
+            start, end = end, start
+        self.show_range(start, end)
+
+    def show_range(self, start: date, end: date) -> None:
+        self.start_edit.setDate(QDate(start.year, start.month, start.day))
+        self.end_edit.setDate(QDate(end.year, end.month, end.day))
+        try:
+            with HistoryDB.open(self.db_path) as db:
+                self.stats = compute_stats(db.connection, start, end)
+                notice = db.notice
+        except NecklineError as e:
+            self.stats = None
+            self.empty_label.setText(f"<h2>Statistics unavailable</h2><p>{e}</p>")
+            self.pages.setCurrentWidget(self.empty_label)
+            return
+        if self.stats.empty:
+            self.empty_label.setText(EMPTY + (f"<p>{notice}</p>" if notice else ""))
+            self.pages.setCurrentWidget(self.empty_label)
+            return
+        self.pages.setCurrentIndex(0)
+        self._draw(self.stats)
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _draw(self, stats: Stats) -> None:
+        x = np.arange(len(stats.days))
+        ticks = _day_ticks(stats)
+        good = np.array([d.good_s / 60 for d in stats.days])
+        previous = np.array([d.good_s / 60 for d in stats.previous])
+        self.good_plot.clear()
+        self.good_plot.addItem(pg.BarGraphItem(x=x - 0.2, height=previous, width=0.38,
+                                               brush=GREY, name="previous period"))
+        self.good_plot.addItem(pg.BarGraphItem(x=x + 0.2, height=good, width=0.38, brush=GREEN))
+        self.good_plot.getAxis("bottom").setTicks([ticks])
+
+        self.heatmap_plot.clear()
+        heat = np.array(stats.heatmap, dtype=float)  # [day][hour]
+        image = pg.ImageItem(heat)
+        image.setColorMap(pg.ColorMap([0.0, 1.0], [(245, 246, 248), (224, 138, 18)]))
+        image.setLevels((0.0, max(1.0, float(heat.max()))))
+        self.heatmap_plot.addItem(image)
+        self.heatmap_plot.getAxis("bottom").setTicks([[(i + 0.5, label) for i, label in ticks]])
+        self.heatmap_plot.getAxis("left").setTicks([[(h + 0.5, f"{h:02d}")
+                                                     for h in range(0, 24, 3)]])
+        self.heatmap_plot.setLimits(xMin=0, xMax=len(stats.days), yMin=0, yMax=24)
+        self.heatmap_plot.invertY(True)
+
+        self.problem_plot.clear()
+        minutes = stats.problem_minutes()
+        self.problem_plot.addItem(pg.BarGraphItem(
+            x0=0, y=np.arange(len(PROBLEMS)), height=0.6,
+            width=[minutes[p] for p in PROBLEMS], brush=AMBER))
+        self.problem_plot.getAxis("left").setTicks([[(i, GAUGE_LABELS[p])
+                                                     for i, p in enumerate(PROBLEMS)]])
+
+        self.alert_plot.clear()
+        bottom = np.zeros(len(stats.days))
+        for response in RESPONSES:
+            counts = np.array([d.alerts[response] for d in stats.days], dtype=float)
+            if counts.any():
+                self.alert_plot.addItem(pg.BarGraphItem(
+                    x=x, y0=bottom, height=counts, width=0.6,
+                    brush=RESPONSE_COLOURS[response]))
+            bottom += counts
+        self.alert_plot.getAxis("bottom").setTicks([ticks])
+
+        self.trend_plot.clear()
+        for metric, colour in TREND_COLOURS.items():
+            values = np.array([np.nan if d.means[metric] is None else d.means[metric]
+                               for d in stats.days], dtype=float)
+            if np.isfinite(values).any():
+                self.trend_plot.plot(x, values, pen=pg.mkPen(colour, width=2), symbol="o",
+                                     symbolSize=5, symbolBrush=colour, connect="finite",
+                                     name=GAUGE_LABELS[metric])
+        self.trend_plot.getAxis("bottom").setTicks([ticks])
+        self.summary.setText(_summary(stats))
+
+
+def _plot(title: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget(title=title)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setMinimumHeight(180)
+    return plot
+
+
+def _day_ticks(stats: Stats) -> list[tuple[float, str]]:
+    count = len(stats.days)
+    step = 1 if count <= 14 else 7 if count <= 120 else 30
+    fmt = "%a %d" if count <= 7 else "%d %b"
+    return [(i, d.day.strftime(fmt)) for i, d in enumerate(stats.days) if i % step == 0]
+
+
+def _summary(stats: Stats) -> str:
+    share, before = stats.good_share, stats.previous_good_share
+    watched = stats.total("good_s") + stats.total("strained_s")
+    text = (f"<b>{share:.0%}</b> of your time at the desk in good posture "
+            f"({clock_words(stats.total('good_s'))} of {clock_words(watched)})"
+            if share is not None else "No time in view in this period")
+    if share is not None and before is not None:
+        text += f", {100 * (share - before):+.0f} points against the period before"
+    responses = stats.responses()
+    text += (f". Longest good streak: <b>{stats.longest_good_streak_min} min</b>. "
+             f"Stretches done: <b>{int(stats.total('stretches'))}</b>. "
+             f"Alerts: <b>{sum(responses.values())}</b>"
+             f" ({responses['stretched']} led to a stretch).")
+    return text
