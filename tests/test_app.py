@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -270,3 +271,32 @@ def test_second_start_brings_the_first_forward(videos: dict[str, Path], tmp_path
         _, err = first.communicate(timeout=30)
     assert first.returncode == 0, err
     assert "Traceback" not in err
+
+
+def test_the_app_records_history_while_it_monitors(qtbot: QtBot, videos: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    config = apply_overrides(Config(), {"history": {"flush_s": 1.0}})
+    # Real-time playback: the app records wall-clock time, as it would from a camera.
+    c = AppController(config, str(videos["held_tilt"]), speed=1.0, tray=False,
+                      state=AppState(onboarded=True), history_path=path)
+    try:
+        c.start()
+        qtbot.waitUntil(lambda: c.tally.good_s + c.tally.strained_s > 4, timeout=30000)
+        c._on_alert(alert())
+        qtbot.mouseClick(c.toasts[-1].stretch_button, Qt.MouseButton.LeftButton)
+        assert c.stretch_dialog is not None
+        qtbot.mouseClick(c.stretch_dialog.done_button, Qt.MouseButton.LeftButton)
+        stats_window = c.open_statistics()
+        assert stats_window.isVisible()
+    finally:
+        c.shutdown()
+    connection = sqlite3.connect(path)
+    present = connection.execute("SELECT SUM(present_s) FROM minutes").fetchone()[0]
+    assert present > 3.5
+    assert connection.execute("SELECT problem, response FROM alerts").fetchall() == [
+        ("head_tilt", "stretched")]
+    assert [s for (s,) in connection.execute("SELECT stretch FROM stretches")] == [
+        "upper_trapezius_side_bend", "levator_scapulae", "neck_rotation"]
+    assert connection.execute("SELECT kind FROM sessions").fetchone()[0] == "app"
+    connection.close()

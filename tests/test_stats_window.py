@@ -1,0 +1,83 @@
+"""The statistics window, offscreen, on real history databases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PyQt6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from neckline.alerts import Alert
+from neckline.app.stats_window import StatsWindow, period
+from neckline.history.db import HistoryDB
+from test_history import NINE, morning, record
+
+MONDAY = date(2026, 3, 2)
+
+
+def test_periods() -> None:
+    wednesday = date(2026, 3, 4)
+    assert period("today", wednesday) == (wednesday, wednesday)
+    assert period("week", wednesday) == (MONDAY, wednesday)
+    assert period("month", wednesday) == (date(2026, 3, 1), wednesday)
+
+
+def test_empty_history_is_a_friendly_page(qtbot: QtBot, tmp_path: Path) -> None:
+    window = StatsWindow(tmp_path / "h.db", today=lambda: MONDAY)
+    qtbot.addWidget(window)
+    assert window.pages.currentWidget() is window.empty_label
+    assert "No history yet" in window.empty_label.text()
+
+
+def test_charts_render_known_data(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
+    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages.currentIndex() == 0
+    stats = window.stats
+    assert stats is not None and stats.start == MONDAY
+    assert "80%" in window.summary.text() and "Stretches done: <b>1</b>" in window.summary.text()
+    # The heatmap holds what was recorded: 0.5 strained minutes on Monday at 9.
+    heat = next(item for item in window.heatmap_plot.getPlotItem().items
+                if item.__class__.__name__ == "ImageItem")
+    assert heat.image[0, 9] == pytest.approx(0.5) and heat.image.sum() == pytest.approx(0.5)
+    bars = [item for item in window.good_plot.getPlotItem().items
+            if item.__class__.__name__ == "BarGraphItem"]
+    assert [list(np.round(b.opts["height"], 2)) for b in bars][1] == [2.0, 0.0, 0.0]
+    out = tmp_path / "stats.png"
+    assert window.grab().save(str(out))
+    image = QImage(str(out))
+    assert image.width() > 800 and image.height() > 600
+    # Some pixels carry the good-posture green of the bars.
+    pixels = {image.pixel(x, y) & 0xFFFFFF for x in range(0, image.width(), 3)
+              for y in range(0, image.height(), 3)}
+    assert 0x2E9D5B in pixels
+
+
+def test_a_range_and_today(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    record(path, morning())
+    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
+    qtbot.addWidget(window)
+    window.show_period("today")
+    assert window.pages.currentWidget() is window.empty_label  # nothing on Wednesday
+    window.show_range(date(2026, 2, 1), date(2026, 3, 31))
+    assert window.stats is not None and len(window.stats.days) == 59
+    assert window.pages.currentIndex() == 0
+
+
+def test_a_damaged_database_is_reported_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    path.write_bytes(b"\x00garbage" * 1000)
+    window = StatsWindow(path, today=lambda: MONDAY)
+    qtbot.addWidget(window)
+    assert "was damaged" in window.empty_label.text()
+    assert list(tmp_path.glob("h.db.damaged-*"))
+    assert datetime.fromtimestamp(NINE).date() == MONDAY
+    with HistoryDB.open(path) as db:
+        assert db.notice is None
