@@ -3,7 +3,9 @@
 Run through scripts/screenshots.sh (Xvfb + a window manager + a tray host). Starts the app as
 a new user would (fresh settings, onboarding), on the demo video, and captures: the onboarding
 wizard, calibration in progress and done, the main window, an alert toast over the strained
-window, and the stretch card the toast opens. Writes docs/screenshots/*.png.
+window, the stretch card the toast opens, and the statistics window, for which three weeks of
+simulated history (benchmarks/history_scale.py's generator) are put in the fresh profile first.
+Writes docs/screenshots/*.png.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 HOME = Path(tempfile.mkdtemp(prefix="neckline-shots-"))
@@ -26,6 +29,10 @@ from neckline.app.controller import AppController  # noqa: E402
 from neckline.appstate import AppState  # noqa: E402
 from neckline.config import Config  # noqa: E402
 from neckline.demo import demo_video  # noqa: E402
+from neckline.history.db import default_db_path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from history_scale import build  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
@@ -39,9 +46,17 @@ def screen(name: str, widget: QWidget | None = None) -> None:
     print(f"saved {name}.png", flush=True)
 
 
+def grab(name: str, widget: QWidget | None) -> None:
+    """The widget's own rendering, for a window larger than the virtual screen's frame."""
+    assert widget is not None
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print(f"saved {name}.png", flush=True)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    build(default_db_path(), date.today() - timedelta(days=1), days=21)
     video = demo_video(HOME / "video")
     c = AppController(Config(), str(video), state=AppState(onboarded=False))
     c.start()
@@ -76,6 +91,9 @@ def main() -> int:
         (lambda: True, show_stretch),
         (lambda: c.stretch_dialog is not None and c.stretch_dialog.isVisible(),
          lambda: screen("stretch-card", c.stretch_dialog)),
+        (lambda: True, lambda: c.open_statistics().show_period("month")),
+        (lambda: c.stats_window is not None and c.stats_window.isVisible(), lambda: None),
+        (lambda: True, lambda: grab("statistics", c.stats_window)),
         (lambda: True, app.quit),
     ]
 

@@ -87,7 +87,9 @@ class StatsWindow(QWidget):
         self.problem_plot = _plot("Strained minutes per problem")
         self.alert_plot = _plot("Alerts per day and what was done")
         self.trend_plot = _plot("Daily average against your neutral (° / cm)")
-        self.trend_plot.addLegend(offset=(5, 5))
+        for plot in (self.trend_plot, self.alert_plot, self.good_plot):
+            plot.addLegend(offset=(5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 230),
+                           pen=pg.mkPen("#d0d3d8"))
         charts = QGridLayout()
         charts.addWidget(self.good_plot, 0, 0)
         charts.addWidget(self.heatmap_plot, 0, 1)
@@ -107,7 +109,7 @@ class StatsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.pages, 1)
-        self.resize(1100, 820)
+        self.resize(1000, 720)
         self.show_period("week")
 
     # -- choosing the range ------------------------------------------------------------------
@@ -150,7 +152,8 @@ class StatsWindow(QWidget):
         self.good_plot.clear()
         self.good_plot.addItem(pg.BarGraphItem(x=x - 0.2, height=previous, width=0.38,
                                                brush=GREY, name="previous period"))
-        self.good_plot.addItem(pg.BarGraphItem(x=x + 0.2, height=good, width=0.38, brush=GREEN))
+        self.good_plot.addItem(pg.BarGraphItem(x=x + 0.2, height=good, width=0.38, brush=GREEN,
+                                               name="this period"))
         self.good_plot.getAxis("bottom").setTicks([ticks])
 
         self.heatmap_plot.clear()
@@ -180,7 +183,7 @@ class StatsWindow(QWidget):
             if counts.any():
                 self.alert_plot.addItem(pg.BarGraphItem(
                     x=x, y0=bottom, height=counts, width=0.6,
-                    brush=RESPONSE_COLOURS[response]))
+                    brush=RESPONSE_COLOURS[response], name=response.replace("_", " ")))
             bottom += counts
         self.alert_plot.getAxis("bottom").setTicks([ticks])
 
