@@ -3,7 +3,8 @@
 Run through scripts/screenshots.sh (Xvfb + a window manager + a tray host). Starts the app as
 a new user would (fresh settings, onboarding), on the demo video, and captures: the onboarding
 wizard, calibration in progress and done, the main window, an alert toast over the strained
-window, the stretch card the toast opens, and the statistics window, for which three weeks of
+window, the stretch guide the toast opens, a guided stretch checked live on the video, and
+the statistics window, for which three weeks of
 simulated history (benchmarks/history_scale.py's generator) are put in the fresh profile first.
 Writes docs/screenshots/*.png.
 """
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 HOME = Path(tempfile.mkdtemp(prefix="neckline-shots-"))
 for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
@@ -73,6 +75,10 @@ def main() -> int:
         w._update_nav()
         w.start()
 
+    def guide() -> Any:
+        assert c.guide is not None
+        return c.guide
+
     def show_stretch() -> None:
         c.toasts[-1].stretch_button.click()
 
@@ -89,8 +95,12 @@ def main() -> int:
         (lambda: bool(c.toasts), lambda: None),
         (lambda: True, lambda: screen("alert-toast")),
         (lambda: True, show_stretch),
-        (lambda: c.stretch_dialog is not None and c.stretch_dialog.isVisible(),
-         lambda: screen("stretch-card", c.stretch_dialog)),
+        (lambda: c.guide is not None and c.guide.isVisible(), lambda: None),
+        (lambda: True, lambda: grab("stretch-guide", c.guide)),
+        (lambda: True, lambda: guide().start_guided()),
+        (lambda: guide().guided is not None and guide().guided.guided.held_s > 4,
+         lambda: grab("guided-stretch", guide().guided)),
+        (lambda: True, lambda: guide().guided.close()),
         (lambda: True, lambda: c.open_statistics().show_period("month")),
         (lambda: c.stats_window is not None and c.stats_window.isVisible(), lambda: None),
         (lambda: True, lambda: grab("statistics", c.stats_window)),

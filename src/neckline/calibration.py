@@ -113,7 +113,7 @@ def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
                    - series["head_depth_cm"])  # as engine.forward_head_cm, for every frame
         noise["forward_head"] = robust_std(np.diff(forward)) / math.sqrt(2.0)
         spread["forward_head"] = robust_std(forward)
-        for key in ("eye_distance_cm",):
+        for key in ("eye_distance_cm", "head_yaw"):
             values = [getattr(f, key) for f in usable if getattr(f, key) is not None]
             if values:
                 neutral[key] = float(np.median(values))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neckline import __version__
-from neckline.config import Config, apply_overrides, default_toml, load_config
+from neckline.config import PROBLEMS, Config, apply_overrides, default_toml, load_config
 from neckline.errors import NecklineError
 
 if TYPE_CHECKING:
@@ -102,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.add_argument("--db", type=Path, metavar="PATH")
 
+    st = sub.add_parser("stretches", help="the stretch guide's catalogue",
+                        description="List the stretches (for one problem, ranked), or show one.")
+    st.add_argument("action", nargs="?", choices=("show",), help="show one stretch")
+    st.add_argument("stretch_id", nargs="?", metavar="ID")
+    st.add_argument("--problem", choices=PROBLEMS, help="only the stretches for this problem")
+    st.add_argument("--json", action="store_true", help="full entries as JSON")
+
     c = sub.add_parser("config", help="show or check configuration")
     c.add_argument("--defaults", action="store_true", help="print the default config file")
     c.add_argument("--check", type=Path, metavar="FILE", help="validate a config file")
@@ -122,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "config":
             return _config(args)
+        if args.command == "stretches":
+            from neckline.stretch_cli import run_stretches
+
+            return run_stretches(args)
         if args.command in ("stats", "export", "history"):
             from neckline.history.cli import run_history_command
 
@@ -137,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `neckline ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _config(args: argparse.Namespace) -> int:

@@ -18,9 +18,10 @@ from neckline.smoothing import OneEuroFilter
 from neckline.stretches import stretches_for
 
 METRICS = ("head_tilt", "neck_side_bend", "head_down", "forward_head", "shoulders_uneven",
-           "too_close", "cva")
+           "too_close", "cva", "head_turn")
 """Metric names in samples and JSON. ``too_close`` is the eye-to-screen distance in cm; ``cva``
-the side-view craniovertebral angle; the rest are signed changes from the neutral."""
+the side-view craniovertebral angle; ``head_turn`` the head's yaw (+ toward the user's left,
+reported for the stretch guide); the rest are signed changes from the neutral."""
 
 _DISTANCES = ("forward_head", "too_close")
 # Raw measure whose calibration noise sets each relative problem's noise floor.
@@ -192,6 +193,7 @@ class PostureEngine:
         if head is not None and shoulders is not None:
             metrics["neck_side_bend"] = head - shoulders
         metrics["head_down"] = rel(raw.head_pitch, "head_pitch")
+        metrics["head_turn"] = rel(raw.head_yaw, "head_yaw")
         metrics["too_close"] = raw.eye_distance_cm
         metrics["cva"] = raw.cva
         if "head_depth_cm" in neutral:

@@ -79,6 +79,7 @@ class RawMeasures:
     head_roll: float | None = None
     shoulder_roll: float | None = None
     head_pitch: float | None = None
+    head_yaw: float | None = None
     head_depth_cm: float | None = None
     eye_distance_cm: float | None = None
     shoulder_px: float | None = None
@@ -180,6 +181,7 @@ def measure(body: Body, *, view: str, field_of_view_deg: float,
         head_roll=head_roll(body),
         shoulder_roll=shoulder_roll(body),
         head_pitch=pose.pitch_deg if pose else None,
+        head_yaw=pose.yaw_deg if pose else None,
         head_depth_cm=pose.depth_cm if pose else None,
         eye_distance_cm=pose.eye_depth_cm if pose else None,
         shoulder_px=shoulder_px,

@@ -1,45 +1,118 @@
-"""Which stretches relieve which problem (interim ids; the stretch guide will own the details)."""
+"""The stretch guide's catalogue: which stretches relieve which problem, how to do them, and
+the ergonomic fix for each problem. Loaded once from data/stretches.toml (in the package)."""
 
 from __future__ import annotations
 
-# Ranked, most specific first; ids follow ../shared/EVIDENCE.md "Stretches per problem".
-STRETCHES_FOR_PROBLEM: dict[str, tuple[str, ...]] = {
-    "head_tilt": ("upper_trapezius_side_bend", "levator_scapulae", "neck_rotation"),
-    "head_down": ("chin_tuck", "shoulder_blade_squeeze", "neck_rotation"),
-    "forward_head": ("chin_tuck", "doorway_chest_stretch", "shoulder_blade_squeeze"),
-    "shoulders_uneven": ("shoulder_rolls", "shoulder_shrugs", "upper_trapezius_side_bend"),
-    "too_close": ("chin_tuck", "neck_rotation"),
-}
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from neckline.config import PROBLEMS
+
+STOP_WORDS = ("pain grows", "dizzy", "numb", "tingling")  # every stretch says to stop on these
+
+
+@dataclass(frozen=True)
+class Check:
+    """A position the camera can confirm: ``measure`` beyond ``target`` from neutral."""
+
+    measure: str
+    target: float
+    direction: str  # "up", "down" or "side" (toward the side being stretched)
+    label: str
+
+
+@dataclass(frozen=True)
+class Stretch:
+    id: str
+    title: str
+    problems: tuple[str, ...]
+    steps: tuple[str, ...]
+    hold_s: float
+    reps: int
+    per_side: bool
+    cautions: tuple[str, ...]
+    sources: tuple[str, ...]
+    figure: str
+    check: Check | None = None
+
+    @property
+    def dose(self) -> str:
+        side = " on each side" if self.per_side else ""
+        return f"Hold {self.hold_s:g} s, {self.reps} time{'s' * (self.reps > 1)}{side}."
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    stretches: dict[str, Stretch]
+    ranking: dict[str, tuple[str, ...]]
+    fixes: dict[str, str]
+
+    def for_problem(self, problem: str) -> list[Stretch]:
+        return [self.stretches[s] for s in self.ranking.get(problem, ())]
+
+
+class CatalogueError(ValueError):
+    """The packaged catalogue is inconsistent (a bug in neckline's data)."""
+
+
+def parse_catalogue(data: dict[str, Any]) -> Catalogue:
+    stretches: dict[str, Stretch] = {}
+    for entry in data.get("stretch", []):
+        check = entry.get("check")
+        stretch = Stretch(
+            id=entry["id"], title=entry["title"], problems=tuple(entry["problems"]),
+            steps=tuple(entry["steps"]), hold_s=float(entry["hold_s"]), reps=int(entry["reps"]),
+            per_side=bool(entry["per_side"]), cautions=tuple(entry["cautions"]),
+            sources=tuple(entry["sources"]), figure=entry["figure"],
+            check=Check(**check) if check else None)
+        if stretch.id in stretches:
+            raise CatalogueError(f"stretch {stretch.id} appears twice")
+        stretches[stretch.id] = stretch
+    ranking = {k: tuple(v) for k, v in data.get("ranking", {}).items()}
+    catalogue = Catalogue(stretches, ranking, dict(data.get("fixes", {})))
+    validate(catalogue)
+    return catalogue
+
+
+def validate(catalogue: Catalogue) -> None:
+    """Raises CatalogueError naming the first thing wrong."""
+    for problem in PROBLEMS:
+        if len(catalogue.ranking.get(problem, ())) < 2:
+            raise CatalogueError(f"{problem} needs at least two stretches")
+        if not catalogue.fixes.get(problem):
+            raise CatalogueError(f"{problem} needs an ergonomic fix")
+    for problem, ids in catalogue.ranking.items():
+        if problem not in PROBLEMS:
+            raise CatalogueError(f"unknown problem {problem} in the ranking")
+        for stretch_id in ids:
+            if stretch_id not in catalogue.stretches:
+                raise CatalogueError(f"{problem} ranks unknown stretch {stretch_id}")
+    for s in catalogue.stretches.values():
+        if not s.steps or not s.cautions or not s.sources or s.hold_s <= 0 or s.reps < 1:
+            raise CatalogueError(f"stretch {s.id} lacks steps, dose, cautions or sources")
+        if not all(url.startswith(("https://", "http://")) for url in s.sources):
+            raise CatalogueError(f"stretch {s.id} has a source that is not a URL")
+        if not all(word in " ".join(s.cautions) for word in STOP_WORDS):
+            raise CatalogueError(f"stretch {s.id} does not say when to stop")
+        if any(p not in PROBLEMS for p in s.problems):
+            raise CatalogueError(f"stretch {s.id} names an unknown problem")
+        if s.check is not None and s.check.direction not in ("up", "down", "side"):
+            raise CatalogueError(f"stretch {s.id} has a check with an unknown direction")
+
+
+@functools.cache
+def catalogue() -> Catalogue:
+    text = resources.files("neckline").joinpath("data/stretches.toml").read_text("utf-8")
+    return parse_catalogue(tomllib.loads(text))
 
 
 def stretches_for(problem: str) -> tuple[str, ...]:
-    return STRETCHES_FOR_PROBLEM.get(problem, ())
+    """Ranked stretch ids for a problem (what alerts carry)."""
+    return catalogue().ranking.get(problem, ())
 
 
-# Short texts for the app until the stretch guide arrives: (title, how, dose).
-SUMMARIES: dict[str, tuple[str, str, str]] = {
-    "chin_tuck": ("Chin tuck", "Sit tall with your eyes level and glide your chin straight "
-                  "back, as if making a double chin, without nodding.", "Hold 5 s, 10 times."),
-    "upper_trapezius_side_bend": (
-        "Side bend (upper trapezius)", "Hold the seat of your chair with one hand so that "
-        "shoulder stays down, then tip the other ear toward the other shoulder. A hand on your "
-        "head may add a light pull.", "Hold 20-30 s, 2-3 times each side."),
-    "levator_scapulae": (
-        "Levator scapulae stretch", "Turn your head about 45° away from the tight side, lower "
-        "your chin toward that collarbone and press lightly with your hand.",
-        "Hold 20-30 s, each side."),
-    "neck_rotation": ("Neck rotation", "Keep your chin level and turn your head slowly to look "
-                      "over one shoulder, then the other.", "Hold 15-30 s, 2-4 times each side."),
-    "shoulder_rolls": ("Shoulder rolls", "Lift your shoulders toward your ears, roll them back "
-                       "and let them drop.", "10 slow rolls, 2-3 sets."),
-    "shoulder_blade_squeeze": ("Shoulder-blade squeeze", "Draw your shoulder blades back and "
-                               "together without shrugging.", "Hold 6 s, 10 times."),
-    "shoulder_shrugs": ("Shoulder shrugs", "Raise both shoulders toward your ears, hold, then "
-                        "let them go completely.", "Hold 5 s, 10 times."),
-    "doorway_chest_stretch": ("Doorway chest stretch", "Rest your forearms on a door frame at "
-                              "shoulder height and lean gently through until your chest opens.",
-                              "Hold 30 s, 2-3 times."),
-}
-
-CAUTION = ("Move slowly and never bounce. Stop if the pain grows, or if you feel dizzy, numb or "
-           "tingling.")
+def figure_path(stretch: Stretch) -> Any:
+    return resources.files("neckline").joinpath(f"data/figures/{stretch.figure}")

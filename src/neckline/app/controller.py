@@ -19,11 +19,11 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from neckline.alerts import Alert
+from neckline.app.guide import GuideWindow
 from neckline.app.icons import state_icon
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.sound import Chime
 from neckline.app.stats_window import StatsWindow
-from neckline.app.stretch_dialog import StretchDialog
 from neckline.app.toast import Toast
 from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
@@ -73,7 +73,7 @@ class AppController(QObject):
         self.responses: list[tuple[Alert, str]] = []
         self.wizard: CalibrationWizard | None = None
         self.settings: SettingsDialog | None = None
-        self.stretch_dialog: StretchDialog | None = None
+        self.guide: GuideWindow | None = None
         self.stats_window: StatsWindow | None = None
         self.history_path = history_path
         self.recorder: HistoryRecorder | None = None
@@ -137,7 +137,7 @@ class AppController(QObject):
         self._resume_timer.stop()
         for toast in list(self.toasts):
             toast.respond("no_response")
-        for dialog in (self.wizard, self.settings, self.stretch_dialog, self.stats_window):
+        for dialog in (self.wizard, self.settings, self.guide, self.stats_window):
             if dialog is not None:
                 dialog.close()
         self.worker.shutdown()
@@ -351,18 +351,20 @@ class AppController(QObject):
     def _choose_view(self, view: str) -> None:
         self.apply_config(apply_overrides(self.config, {"camera": {"view": view}}))
 
-    def open_stretches(self, problem: str | None) -> StretchDialog:
-        if self.stretch_dialog is not None:
-            self.stretch_dialog.close()
-        self.stretch_dialog = StretchDialog(problem, self.window)
-        self.stretch_dialog.done_stretches.connect(self._stretches_done)
-        self.stretch_dialog.show()
-        return self.stretch_dialog
+    def open_stretches(self, problem: str | None) -> GuideWindow:
+        """The stretch guide, at the first stretch for ``problem`` (or all stretches)."""
+        if self.guide is None:
+            self.guide = GuideWindow()
+            self.guide.stretch_done.connect(self._stretch_done)
+            self.worker.sample_ready.connect(self.guide.on_sample)
+        self.guide.show_problem(problem)
+        self.guide.show()
+        self.guide.raise_()
+        return self.guide
 
-    def _stretches_done(self, stretch_ids: tuple[str, ...], problem: str | None) -> None:
+    def _stretch_done(self, stretch_id: str, problem: str | None) -> None:
         if self.recorder is not None:
-            for stretch in stretch_ids:
-                self.recorder.add_stretch(stretch, problem, time.time())
+            self.recorder.add_stretch(stretch_id, problem, time.time())
 
     def open_statistics(self) -> StatsWindow:
         if self.stats_window is None:

@@ -1,0 +1,66 @@
+"""The stretch guide window and a guided stretch, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from neckline.app.guide import GuideWindow
+from neckline.engine import METRICS, Sample
+from neckline.stretches import stretches_for
+
+
+def sample(**values: float) -> Sample:
+    metrics: dict[str, float | None] = dict.fromkeys(METRICS)
+    metrics.update(values)
+    return Sample(0.0, True, "good", (), metrics)
+
+
+def test_browse_and_filter(qtbot: QtBot, tmp_path: Path) -> None:
+    guide = GuideWindow()
+    qtbot.addWidget(guide)
+    assert guide.list.count() == 8
+    guide.show_problem("head_down")
+    assert [guide.list.item(i).data(Qt.ItemDataRole.UserRole)  # type: ignore[union-attr]
+            for i in range(guide.list.count())] == list(stretches_for("head_down"))
+    assert "eye level" in guide.fix_label.text()
+    guide.show_problem("head_tilt", "levator_scapulae")
+    assert guide.stretch is not None and guide.stretch.id == "levator_scapulae"
+    text = guide.body.text()
+    assert "<ol>" in text and "https://" in text and "When to see a doctor" in text
+    assert guide.body.openExternalLinks()
+    doctor = guide.open_doctor()
+    texts = " ".join(label.text() for label in doctor.findChildren(type(guide.title)))
+    assert "Numbness, tingling or weakness" in texts and "emergency" in texts.lower()
+    assert guide.grab().save(str(tmp_path / "guide.png"))
+
+
+def test_guided_stretch_pauses_when_the_position_is_lost(qtbot: QtBot) -> None:
+    guide = GuideWindow()
+    qtbot.addWidget(guide)
+    done: list[tuple[str, object]] = []
+    guide.stretch_done.connect(lambda s, p: done.append((s, p)))
+    guide.show_problem("head_tilt", "upper_trapezius_side_bend")
+    guided = guide.start_guided()
+    guided.timer.stop()  # drive the clock by hand
+    guided.guided.rest_s = 0.0
+    for _ in range(10):
+        guided.on_sample(sample(head_tilt=3.0))
+        guided.tick()
+    assert "Timer paused" in guided.status_label.text()
+    assert guided.progress.value() == 0
+    for _ in range(25):
+        guided.on_sample(sample(head_tilt=17.0))
+        guided.tick()
+    assert "In position" in guided.status_label.text()
+    assert guided.progress.value() > 0
+    for _ in range(400):  # the rest of the four holds, alternating sides
+        hold = guided.guided.current
+        tilt = 17.0 if hold is None or hold.side == "left" else -17.0
+        guided.on_sample(sample(head_tilt=tilt))
+        guided.tick()
+    assert guided.guided.completed
+    assert done == [("upper_trapezius_side_bend", "head_tilt")]
+    assert "Done" in guided.step_label.text()
