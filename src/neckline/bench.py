@@ -11,10 +11,8 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import resource
 import statistics
-import sys
 import time
 from typing import Any
 
@@ -23,6 +21,7 @@ from neckline.body import Body
 from neckline.config import Config
 from neckline.engine import PostureEngine
 from neckline.errors import CalibrationError, SourceError
+from neckline.output import print_json
 from neckline.pose import PoseDetector
 from neckline.sources import Frame, open_source
 
@@ -97,8 +96,7 @@ def measure(source_spec: str, config: Config, frames: int = 200) -> dict[str, An
 def run_bench(source_spec: str, config: Config, *, frames: int, as_json: bool) -> int:
     figures = measure(source_spec, config, frames)
     if as_json:
-        json.dump(figures, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(figures, indent=2)
         return 0
     a = figures["analyze"]
     print(f"Source {figures['source']}, model {figures['model']}, {figures['rate_fps']:g} fps, "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 from neckline import __version__
 from neckline.config import PROBLEMS, Config, apply_overrides, default_toml, load_config
 from neckline.errors import NecklineError
+from neckline.output import print_json
 
 if TYPE_CHECKING:
     from neckline.analysis import Analysis
@@ -191,8 +191,7 @@ def _analyze(args: argparse.Namespace) -> int:
         elif live:  # per camera, for the next run and the app
             save_calibration(dataclasses.replace(result.calibration, camera=result.source))
     if args.json:
-        json.dump(result.to_json(), sys.stdout, separators=(",", ":"))
-        sys.stdout.write("\n")
+        print_json(result.to_json())
     else:
         print(summary_text(result))
     return 0

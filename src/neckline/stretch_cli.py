@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import sys
 from typing import Any
 
 from neckline.errors import NecklineError
 from neckline.messages import TITLES
+from neckline.output import print_json
 from neckline.safety import EMERGENCY, SEE_A_CLINICIAN
 from neckline.stretches import Stretch, catalogue
 
@@ -40,8 +39,7 @@ def run_stretches(args: argparse.Namespace) -> int:
             raise NecklineError(f"No stretch called {args.stretch_id!r}; known: {known}.")
         stretch = cat.stretches[args.stretch_id]
         if args.json:
-            json.dump(_entry(stretch), sys.stdout, indent=2)
-            sys.stdout.write("\n")
+            print_json(_entry(stretch), indent=2)
         else:
             print(_text(stretch))
         return 0
@@ -53,8 +51,7 @@ def run_stretches(args: argparse.Namespace) -> int:
         if args.problem:
             out["problem"] = args.problem
             out["fix"] = cat.fixes[args.problem]
-        json.dump(out, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(out, indent=2)
         return 0
     if args.problem:
         print(f"For {TITLES[args.problem].lower()}, most helpful first:")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ from neckline.history.db import HistoryDB
 from neckline.history.export import export
 from neckline.history.report import stats_text
 from neckline.history.stats import compute_stats, count_history, delete_history
+from neckline.output import print_json
 
 
 class DateError(NecklineError):
@@ -61,8 +61,7 @@ def run_history_command(args: argparse.Namespace) -> int:
             start, end = _range(args, db, 7)
             stats = compute_stats(db.connection, start, end)
             if args.json:
-                json.dump(stats.to_json(), sys.stdout, separators=(",", ":"))
-                sys.stdout.write("\n")
+                print_json(stats.to_json())
             else:
                 print(stats_text(stats))
             return 0
