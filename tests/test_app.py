@@ -300,3 +300,10 @@ def test_the_app_records_history_while_it_monitors(qtbot: QtBot, videos: dict[st
         ("upper_trapezius_side_bend", "head_tilt")]
     assert connection.execute("SELECT kind FROM sessions").fetchone()[0] == "app"
     connection.close()
+
+
+def test_paused_until_tomorrow_says_so(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    c.pause("tomorrow")
+    c.window.refresh()
+    assert c.window.detail_label.text() == "Paused until 00:00 tomorrow; the camera is off."

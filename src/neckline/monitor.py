@@ -183,9 +183,7 @@ class Monitor:
                     if self._stopped or self._paused or self.source is None:
                         return
             self._process(frame)
-        # The video ended.
-        self._offset = self._last_t + 1.0 / self.config.processing.rate_fps
-        self._close_source()
+        self._close_source()  # the video ended; the next loop continues after a gap
         if not self.loop_video:
             self._set_status(Status("ended", "The video has ended."))
             self._sleep(None)

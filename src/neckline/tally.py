@@ -19,7 +19,9 @@ class DayTally:
     def add(self, sample: Sample, seconds: float, today: date) -> None:
         """Counts ``seconds`` in the state of ``sample``; a new day starts a new tally."""
         if today != self.day:
-            self.__init__(today)  # type: ignore[misc]
+            self.day = today
+            self.good_s = self.strained_s = self.away_s = 0.0
+            self.strained_by_problem = {}
         if sample.state == "good":
             self.good_s += seconds
         elif sample.state == "strained":

@@ -271,9 +271,9 @@ class AppController(QObject):
 
     def _detail(self, display: str) -> str:
         if display == "paused" and self.state.paused_until is not None:
-            return (f"Paused until {self.state.paused_until:%H:%M} "
-                    f"{'tomorrow' if self.state.paused_until.date() > self.now().date() else ''}"
-                    "— the camera is off.").replace("  ", " ")
+            until = self.state.paused_until
+            day = " tomorrow" if until.date() > self.now().date() else ""
+            return f"Paused until {until:%H:%M}{day}; the camera is off."
         if display == "problem":
             return self.status.message
         if display == "calibrating":
