@@ -307,3 +307,25 @@ def test_paused_until_tomorrow_says_so(qtbot: QtBot, make: Make, videos: dict[st
     c.pause("tomorrow")
     c.window.refresh()
     assert c.window.detail_label.text() == "Paused until 00:00 tomorrow; the camera is off."
+
+
+def test_a_failing_history_write_is_shown(qtbot: QtBot, videos: dict[str, Path],
+                                          tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    config = apply_overrides(Config(), {"history": {"flush_s": 1.0}})
+    c = AppController(config, str(videos["held_tilt"]), speed=4.0, tray=False,
+                      state=AppState(onboarded=True), history_path=path)
+    try:
+        c.start()
+        assert c.recorder is not None
+        qtbot.waitUntil(lambda: path.exists() and c.sample is not None, timeout=20000)
+        other = sqlite3.connect(path, timeout=10)  # another program breaks the database
+        with other:
+            other.execute("DROP TABLE minutes")
+        other.close()
+        c._history_check.setInterval(200)
+        qtbot.waitUntil(lambda: "Recording stopped" in c.window.notice_label.text(),
+                        timeout=30000)
+        assert "could not be written" in c.window.notice_label.text()
+    finally:
+        c.shutdown()

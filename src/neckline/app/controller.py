@@ -81,6 +81,9 @@ class AppController(QObject):
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self.resume)
+        self._history_check = QTimer(self)  # a failed history write is shown when it happens
+        self._history_check.setInterval(5000)
+        self._history_check.timeout.connect(self._check_recorder)
 
         use_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
         self.tray = self._make_tray() if use_tray else None
@@ -130,11 +133,18 @@ class AppController(QObject):
             return
         if self.recorder.notice:
             self.window.show_notice(self.recorder.notice)
+        self._history_check.start()
+
+    def _check_recorder(self) -> None:
+        if self.recorder is not None and self.recorder.error:
+            self.window.show_notice(self.recorder.error)
+            self._history_check.stop()
 
     def shutdown(self) -> None:
         """Stops the worker (releasing the camera), writes the last history, and closes every
         window of ours."""
         self._resume_timer.stop()
+        self._history_check.stop()
         for toast in list(self.toasts):
             toast.respond("no_response")
         for dialog in (self.wizard, self.settings, self.guide, self.stats_window):
