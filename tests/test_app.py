@@ -38,9 +38,11 @@ def make(qtbot: QtBot) -> Iterator[Make]:
     made: list[AppController] = []
 
     def build(source: Path | str, config: Config | None = None, *, onboarded: bool = True,
-              tray: bool = False, speed: float = 4.0) -> AppController:
+              tray: bool = False, speed: float = 4.0,
+              history_path: Path | None = None) -> AppController:
         controller = AppController(config or Config(), str(source), speed=speed, tray=tray,
-                                   state=AppState(onboarded=onboarded))
+                                   state=AppState(onboarded=onboarded),
+                                   history_path=history_path)
         made.append(controller)
         controller.start()
         return controller
@@ -273,24 +275,23 @@ def test_second_start_brings_the_first_forward(videos: dict[str, Path], tmp_path
     assert "Traceback" not in err
 
 
-def test_the_app_records_history_while_it_monitors(qtbot: QtBot, videos: dict[str, Path],
+QUICK_FLUSH = apply_overrides(Config(), {"history": {"flush_s": 1.0}})
+
+
+def test_the_app_records_history_while_it_monitors(qtbot: QtBot, make: Make,
+                                                   videos: dict[str, Path],
                                                    tmp_path: Path) -> None:
     path = tmp_path / "h.db"
-    config = apply_overrides(Config(), {"history": {"flush_s": 1.0}})
     # Real-time playback: the app records wall-clock time, as it would from a camera.
-    c = AppController(config, str(videos["held_tilt"]), speed=1.0, tray=False,
-                      state=AppState(onboarded=True), history_path=path)
-    try:
-        c.start()
-        qtbot.waitUntil(lambda: c.tally.good_s + c.tally.strained_s > 4, timeout=30000)
-        c._on_alert(alert())
-        qtbot.mouseClick(c.toasts[-1].stretch_button, Qt.MouseButton.LeftButton)
-        assert c.guide is not None
-        qtbot.mouseClick(c.guide.done_button, Qt.MouseButton.LeftButton)
-        stats_window = c.open_statistics()
-        assert stats_window.isVisible()
-    finally:
-        c.shutdown()
+    c = make(videos["held_tilt"], QUICK_FLUSH, speed=1.0, history_path=path)
+    qtbot.waitUntil(lambda: c.tally.good_s + c.tally.strained_s > 4, timeout=30000)
+    c._on_alert(alert())
+    qtbot.mouseClick(c.toasts[-1].stretch_button, Qt.MouseButton.LeftButton)
+    assert c.guide is not None
+    qtbot.mouseClick(c.guide.done_button, Qt.MouseButton.LeftButton)
+    stats_window = c.open_statistics()
+    assert stats_window.isVisible()
+    c.shutdown()  # writes the last batch
     connection = sqlite3.connect(path)
     present = connection.execute("SELECT SUM(present_s) FROM minutes").fetchone()[0]
     assert present > 3.5
@@ -309,23 +310,17 @@ def test_paused_until_tomorrow_says_so(qtbot: QtBot, make: Make, videos: dict[st
     assert c.window.detail_label.text() == "Paused until 00:00 tomorrow; the camera is off."
 
 
-def test_a_failing_history_write_is_shown(qtbot: QtBot, videos: dict[str, Path],
+def test_a_failing_history_write_is_shown(qtbot: QtBot, make: Make, videos: dict[str, Path],
                                           tmp_path: Path) -> None:
     path = tmp_path / "h.db"
-    config = apply_overrides(Config(), {"history": {"flush_s": 1.0}})
-    c = AppController(config, str(videos["held_tilt"]), speed=4.0, tray=False,
-                      state=AppState(onboarded=True), history_path=path)
-    try:
-        c.start()
-        assert c.recorder is not None
-        qtbot.waitUntil(lambda: path.exists() and c.sample is not None, timeout=20000)
-        other = sqlite3.connect(path, timeout=10)  # another program breaks the database
-        with other:
-            other.execute("DROP TABLE minutes")
-        other.close()
-        c._history_check.setInterval(200)
-        qtbot.waitUntil(lambda: "Recording stopped" in c.window.notice_label.text(),
-                        timeout=30000)
-        assert "could not be written" in c.window.notice_label.text()
-    finally:
-        c.shutdown()
+    c = make(videos["held_tilt"], QUICK_FLUSH, history_path=path)
+    assert c.recorder is not None
+    qtbot.waitUntil(lambda: path.exists() and c.sample is not None, timeout=20000)
+    other = sqlite3.connect(path, timeout=10)  # another program breaks the database
+    with other:
+        other.execute("DROP TABLE minutes")
+    other.close()
+    c._history_check.setInterval(200)
+    qtbot.waitUntil(lambda: "Recording stopped" in c.window.notice_label.text(),
+                    timeout=30000)
+    assert "could not be written" in c.window.notice_label.text()

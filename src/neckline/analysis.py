@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,3 +167,27 @@ def summary_text(result: Analysis) -> str:
     else:
         lines.append("Alerts: none.")
     return "\n".join(lines)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most every half percent."""
+
+    def __init__(self, total_s: float, width: int = 30) -> None:
+        self.total = total_s
+        self.width = width
+        self._shown = -1
+
+    def __call__(self, t: float) -> None:
+        done = min(1.0, t / self.total)
+        step = int(done * 200)
+        if step == self._shown:
+            return
+        self._shown = step
+        filled = int(done * self.width)
+        sys.stderr.write(f"\r{done:4.0%} [{'#' * filled}{'.' * (self.width - filled)}] "
+                         f"{_clock(t)} / {_clock(self.total)}")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        sys.stderr.write("\r" + " " * (self.width + 30) + "\r")
+        sys.stderr.flush()

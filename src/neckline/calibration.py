@@ -21,7 +21,7 @@ import numpy as np
 
 from neckline.config import CalibrationConfig, user_data_dir
 from neckline.errors import CalibrationError
-from neckline.geometry import RawMeasures
+from neckline.geometry import RawMeasures, forward_shift_cm
 
 FORMAT_VERSION = 1
 _REQUIRED = {
@@ -109,8 +109,8 @@ def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
     neutral = {k: float(np.median(v)) for k, v in series.items()}
     noise = {k: robust_std(np.diff(v)) / math.sqrt(2.0) for k, v in series.items()}
     if view == "front":
-        forward = (neutral["head_depth_cm"] * neutral["shoulder_px"] / series["shoulder_px"]
-                   - series["head_depth_cm"])  # as engine.forward_head_cm, for every frame
+        forward = forward_shift_cm(series["head_depth_cm"], series["shoulder_px"],
+                                   neutral["head_depth_cm"], neutral["shoulder_px"])
         noise["forward_head"] = robust_std(np.diff(forward)) / math.sqrt(2.0)
         spread["forward_head"] = robust_std(forward)
         for key in ("eye_distance_cm", "head_yaw"):

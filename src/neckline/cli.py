@@ -200,7 +200,7 @@ def _analyze(args: argparse.Namespace) -> int:
 def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,
                   calibrate_s: float | None, *, record: bool = False,
                   record_to: Path | None = None) -> tuple[Analysis, bool]:
-    from neckline.analysis import analyze
+    from neckline.analysis import ProgressBar, analyze
     from neckline.calibration import load_camera_calibration
     from neckline.engine import PostureEngine
     from neckline.pose import PoseDetector
@@ -231,35 +231,6 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
         if bar is not None:
             bar.finish()
         return result, source.live
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, redrawn at most every half percent."""
-
-    def __init__(self, total_s: float, width: int = 30) -> None:
-        self.total = total_s
-        self.width = width
-        self._shown = -1
-
-    def __call__(self, t: float) -> None:
-        done = min(1.0, t / self.total)
-        step = int(done * 200)
-        if step == self._shown:
-            return
-        self._shown = step
-        filled = int(done * self.width)
-        sys.stderr.write(f"\r{done:4.0%} [{'#' * filled}{'.' * (self.width - filled)}] "
-                         f"{_clock(t)} / {_clock(self.total)}")
-        sys.stderr.flush()
-
-    def finish(self) -> None:
-        sys.stderr.write("\r" + " " * (self.width + 30) + "\r")
-        sys.stderr.flush()
-
-
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m}:{s:02d}"
 
 
 def _demo_path() -> Path:

@@ -13,7 +13,7 @@ from neckline.alerts import Alert, Direction, ProblemTracker
 from neckline.body import Body, choose_user
 from neckline.calibration import Calibration, compute_calibration
 from neckline.config import PROBLEMS, Config
-from neckline.geometry import RawMeasures, measure
+from neckline.geometry import RawMeasures, forward_shift_cm, measure
 from neckline.smoothing import OneEuroFilter
 from neckline.stretches import stretches_for
 
@@ -205,13 +205,8 @@ class PostureEngine:
 
 
 def forward_head_cm(raw: RawMeasures, neutral: dict[str, float]) -> float | None:
-    """How far the head has come forward of the shoulders since the neutral, in cm.
-
-    Pinhole model: a width w at distance Z images as f*W/Z pixels, so the shoulders' distance
-    now is Z0 * w0 / w, where Z0 is the head's distance at neutral (head and shoulders taken as
-    level then; their real offset cancels). The head's distance now comes from solvePnP.
-    Leaning the whole body toward the screen moves both alike and gives 0 (that is too_close).
-    """
+    """Forward head for one frame (geometry.forward_shift_cm), None if not measurable."""
     if raw.head_depth_cm is None or not raw.shoulder_px:
         return None
-    return neutral["head_depth_cm"] * neutral["shoulder_px"] / raw.shoulder_px - raw.head_depth_cm
+    return float(forward_shift_cm(raw.head_depth_cm, raw.shoulder_px,
+                                  neutral["head_depth_cm"], neutral["shoulder_px"]))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -87,6 +88,19 @@ class RawMeasures:
 
     def as_dict(self) -> dict[str, float | None]:
         return dict(self.__dict__)
+
+
+def forward_shift_cm(depth_cm: Any, shoulder_px: Any, neutral_depth_cm: float,
+                     neutral_shoulder_px: float) -> Any:
+    """How far the head has come forward of the shoulders since the neutral, in cm (floats or
+    NumPy arrays alike).
+
+    Pinhole model: a width w at distance Z images as f*W/Z pixels, so the shoulders' distance
+    now is Z0 * w0 / w, where Z0 is the head's distance at neutral (head and shoulders taken as
+    level then; their real offset cancels). The head's distance now comes from solvePnP.
+    Leaning the whole body toward the screen moves both alike and gives 0 (that is too_close).
+    """
+    return neutral_depth_cm * neutral_shoulder_px / shoulder_px - depth_cm
 
 
 def focal_length_px(width: int, field_of_view_deg: float) -> float:
