@@ -4,9 +4,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 extras="${1:-}"
 
-need_apt=()
 # OpenCV's Qt-built wheel links libGL and glib; PyQt6 needs EGL, fontconfig and xkbcommon, its
 # X11 platform plugin the xcb utility libraries, and QtMultimedia (the alert chime) PulseAudio.
+# The library cache is read once into a variable: piping `ldconfig -p` into `grep -q` under
+# pipefail fails at random (grep exits at the first match and ldconfig dies of SIGPIPE).
+known_libs="$(ldconfig -p 2>/dev/null || true)"
+need_apt=()
 for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
            libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 \
            libdbus-1.so.3:libdbus-1-3 libpulse.so.0:libpulse0 libX11-xcb.so.1:libx11-xcb1 \
@@ -15,12 +18,37 @@ for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
            libxcb-randr.so.0:libxcb-randr0 libxcb-render-util.so.0:libxcb-render-util0 \
            libxcb-shape.so.0:libxcb-shape0 libxcb-xkb.so.1:libxcb-xkb1 \
            libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
-  ldconfig -p | grep -q "${lib%%:*}" || need_apt+=("${lib##*:}")
+  [[ "$known_libs" == *"${lib%%:*} "* ]] || need_apt+=("${lib##*:}")
 done
+
+# Runs apt-get as root (directly, or through sudo), waiting for another program's apt lock and
+# retrying a failed download a few times before giving up with one clear sentence.
+apt_run() {
+  local as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+      echo "neckline: please install these system packages as root: ${need_apt[*]}" >&2
+      exit 1
+    fi
+    as_root=(sudo)
+  fi
+  local try
+  for try in 1 2 3 4 5; do
+    if "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get -o DPkg::Lock::Timeout=120 -o Acquire::Retries=3 "$@"; then
+      return 0
+    fi
+    echo "neckline: 'apt-get $1' failed (try $try of 5); retrying in $((try * 5)) s" >&2
+    sleep $((try * 5))
+  done
+  echo "neckline: could not run 'apt-get $1' (is another package manager holding its lock, or" \
+       "is the package archive unreachable?); the system packages ${need_apt[*]} are missing." >&2
+  exit 1
+}
 if ((${#need_apt[@]})); then
   echo "neckline: installing system libraries: ${need_apt[*]}" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  apt_run update -qq
+  apt_run install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
 py="${PYTHON:-python3}"
