@@ -19,14 +19,16 @@ import json
 import sys
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from vset.clips import DWELL, PROBLEMS, Clip, Renderer, posture_clips, robustness_clips, write_clip
 from vset.people import CACHE, PEOPLE, PersonPhoto
 from vset.render_check import RenderCheck, check_renders
-from vset.scene import Landmarkers
+from vset.scene import Landmarkers, Posture
 from vset.score import (
     ClipResult,
     confusion_table,
@@ -63,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, metavar="FILE",
                         help="also write the tables as Markdown (for the README)")
     parser.add_argument("--no-render-check", action="store_true")
+    parser.add_argument("--contact-sheet", type=Path, metavar="FILE",
+                        help="write a contact sheet of every person's postures (JPEG) and stop")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="clips analysed at once (each uses about one core)")
+    parser.add_argument("--robustness-people", type=int, default=3, metavar="N",
+                        help="the robustness clips are made for the first N people (full run)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 if any clip has a miss, a late alert or a false alarm")
     args = parser.parse_args(argv)
@@ -74,26 +82,35 @@ def main(argv: list[str] | None = None) -> int:
     dwell = QUICK_DWELL if args.quick else DWELL
     started = time.monotonic()
     tools = Landmarkers()
+    if args.contact_sheet:
+        contact_sheet(people, tools, args.contact_sheet)
+        tools.close()
+        return 0
     results: list[ClipResult] = []
     checks: list[RenderCheck] = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(args.jobs) as pool:
         config = _quick_config(Path(tmp)) if args.quick else None
+        pending: list[tuple[Clip, Future[tuple[dict[str, Any] | None, str | None]]]] = []
         for index, person in enumerate(people):
             distance = DISTANCES[index % len(DISTANCES)]
             others = [p for p in people if p is not person] or [person]
             renderer = Renderer(person, tools, others)
-            clips = (posture_clips(person.name, distance, dwell, args.quick)
-                     + robustness_clips(person.name, distance, dwell, args.quick))
+            clips = posture_clips(person.name, distance, dwell, args.quick)
+            if args.quick or index < args.robustness_people:
+                clips += robustness_clips(person.name, distance, dwell, args.quick, index)
             if args.only:
                 clips = [c for c in clips if args.only in c.name]
             if not args.no_render_check:
-                checks += check_renders(person.name, renderer.scene(distance, (640, 480)))
+                checks += check_renders(person.name, renderer.scene(distance, (640, 480)),
+                                        quick=args.quick)
             for clip in clips:
                 path = _rendered(renderer, person, clip, args.cache)
-                result, error = run_analyze(path, config)
-                scored = score(clip, result, error)
-                results.append(scored)
-                print(f"{clip.name:<32} {verdict(scored)}", file=sys.stderr, flush=True)
+                pending.append((clip, pool.submit(run_analyze, path, config)))
+        for clip, future in pending:
+            result, error = future.result()
+            scored = score(clip, result, error)
+            results.append(scored)
+            print(f"{clip.name:<32} {verdict(scored)}", file=sys.stderr, flush=True)
     tools.close()
     _print_report(results, checks, time.monotonic() - started)
     if args.report:
@@ -103,6 +120,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.strict and not all(r.ok for r in results):
         return 1
     return 0
+
+
+SHEET = (("neutral", Posture()), ("pitch 30", Posture(pitch_deg=30)),
+         ("pitch 45", Posture(pitch_deg=45)), ("yaw -40", Posture(yaw_deg=-40)),
+         ("roll -20", Posture(roll_deg=-20)), ("lean 15", Posture(lean_deg=15)),
+         ("torso -10", Posture(torso_deg=-10)), ("forward 6 cm", Posture(forward_cm=6)),
+         ("lean in", Posture(closer_cm=22)))
+
+
+def contact_sheet(people: list[PersonPhoto], tools: Landmarkers, path: Path) -> None:
+    """One row per person: the postures of the set as rendered, with effects at the end."""
+    import cv2
+    import numpy as np
+
+    rows = []
+    for index, person in enumerate(people):
+        renderer = Renderer(person, tools, [p for p in people if p is not person])
+        scene = renderer.scene(DISTANCES[index % len(DISTANCES)], (640, 480))
+        tiles = [(label, scene.render(p)) for label, p in SHEET]
+        rng = np.random.default_rng(0)
+        tiles.append(("dark, noisy", renderer.effects(scene.frame, ("dark_noisy",), scene,
+                                                      0.5, rng)))
+        tiles.append(("hand", renderer.effects(scene.frame, ("hand",), scene, 0.5, rng)))
+        tiles.append(("passer-by", renderer.effects(scene.frame, ("second_person",), scene,
+                                                    0.45, rng)))
+        row = []
+        for label, image in tiles:
+            tile = cv2.resize(image, (192, 144), interpolation=cv2.INTER_AREA)
+            cv2.putText(tile, label, (4, 138), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 3,
+                        cv2.LINE_AA)
+            cv2.putText(tile, label, (4, 138), cv2.FONT_HERSHEY_SIMPLEX, 0.42,
+                        (255, 255, 255), 1, cv2.LINE_AA)
+            row.append(tile)
+        name = np.full((144, 110, 3), 255, np.uint8)
+        cv2.putText(name, person.name, (4, 76), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1,
+                    cv2.LINE_AA)
+        rows.append(np.hstack([name, *row]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.vstack(rows), [cv2.IMWRITE_JPEG_QUALITY, 80])
 
 
 def _rendered(renderer: Renderer, person: PersonPhoto, clip: Clip, cache: Path) -> Path:

@@ -12,6 +12,7 @@ import numpy as np
 
 from neckline.body import FACE, LEFT_SHOULDER, N_LANDMARKS, RIGHT_SHOULDER, Body
 from neckline.geometry import focal_length_px
+from neckline.head import LEFT_IRIS, RIGHT_IRIS, Face
 
 WIDTH, HEIGHT, FOV = 640, 480, 60.0
 F = focal_length_px(WIDTH, FOV)
@@ -50,3 +51,33 @@ def pose_body(*, distance_cm: float = 70.0, flexion_deg: float = 0.0, lean_deg: 
     points[list(FACE)] = pixels[:7]
     points[[LEFT_SHOULDER, RIGHT_SHOULDER]] = pixels[7:]
     return Body(points, WIDTH, HEIGHT)
+
+
+def rot_y(deg: float) -> np.ndarray:
+    a = math.radians(deg)
+    return np.array([[math.cos(a), 0, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]])
+
+
+def face_of(*, distance_cm: float = 70.0, pitch_deg: float = 0.0, yaw_deg: float = 0.0,
+            roll_deg: float = 0.0, forward_cm: float = 0.0, eye_spacing_cm: float = 6.3,
+            neck_cm: tuple[float, float, float] = (0.0, 5.0, 8.5)) -> Face:
+    """A face as the face landmarker would report it: the head turned about the upper neck by
+    R = Rz(roll) Rx(pitch) Ry(-yaw), the irises at ``eye_spacing_cm`` apart, projected through
+    the same camera; the matrix in MediaPipe's axes (y up, z toward the camera). Only the
+    irises and the matrix carry meaning; the other points outline a face around them."""
+    r = rot_z(roll_deg) @ rot_x(pitch_deg) @ rot_y(-yaw_deg)
+    neck = np.array([0.0, -12.0, distance_cm + neck_cm[2]]) - [0, 0, forward_cm]
+    outline = np.array([[x, y, -1.0] for x in (-7.0, 0.0, 7.0) for y in (-4.0, 3.0, 11.0)])
+    eyes = np.array([[-eye_spacing_cm / 2, 0.0, 0.0], [eye_spacing_cm / 2, 0.0, 0.0]])
+    local = np.vstack([eyes, outline]) - np.asarray(neck_cm)  # relative to the upper neck
+    world = (r @ local.T).T + neck
+    pixels = F * world[:, :2] / world[:, 2:3] + [WIDTH / 2, HEIGHT / 2]
+    points = np.zeros((478, 3))
+    points[:, :2] = pixels[2:].mean(axis=0)
+    points[: len(outline), :2] = pixels[2:]
+    points[RIGHT_IRIS, :2] = pixels[0]  # the person's right eye is on the image's left
+    points[LEFT_IRIS, :2] = pixels[1]
+    flip = np.diag([1.0, -1.0, -1.0])
+    matrix = np.eye(4)
+    matrix[:3, :3] = flip @ r @ flip
+    return Face(points, matrix, WIDTH, HEIGHT)

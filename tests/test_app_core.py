@@ -42,7 +42,9 @@ def test_rate_drops_when_steady_and_returns_at_the_first_change() -> None:
     assert rate.update(sample(81, state="away")) == 10.0  # a change of state
     assert rate.update(sample(112, state="away")) == 2.0
     assert rate.update(sample(113, state="strained", tilt=15.0)) == 10.0
-    assert rate.update(sample(200, state="strained", tilt=15.0)) == 10.0
+    # a held strain is steady too: its dwell is timed as well at the low rate
+    assert rate.update(sample(144, state="strained", tilt=15.5)) == 2.0
+    assert rate.update(sample(145, state="good", tilt=1.0)) == 10.0  # back: at once
 
 
 @pytest.mark.parametrize("problem, value, held, expected", [
@@ -53,8 +55,9 @@ def test_rate_drops_when_steady_and_returns_at_the_first_change() -> None:
     ("forward_head", 4.2, 60, "Your head has been pushed forward (about 4 cm) for a minute."),
     ("shoulders_uneven", 9.0, 120, "Your right shoulder has been higher than the other for 2 "
                                    "minutes."),
-    ("too_close", 41.0, 60, "You have been about 41 cm from the screen for a minute; 50 to 100 "
-                            "cm is easier on your neck and eyes."),
+    ("too_close", 41.0, 60, "You have been leaning in, closer to the screen than you calibrated "
+                            "(about 41 cm), for a minute; sitting back eases your neck and "
+                            "eyes."),
 ])
 def test_alert_wording(problem: str, value: float, held: float, expected: str) -> None:
     assert alert_text(Alert(0.0, problem, held, value))[1] == expected

@@ -48,7 +48,28 @@ def test_out_of_view_too_often() -> None:
 
 def test_landmarks_missing() -> None:
     frames = [frame()] * 10 + [RawMeasures(head_roll=1.0)] * 30
-    with pytest.raises(CalibrationError, match="ears and both shoulders"):
+    with pytest.raises(CalibrationError, match="your face could be seen in only 25%"):
+        compute_calibration(frames, "front", SETTINGS)
+
+
+def test_the_face_alone_calibrates_the_head() -> None:
+    # Dim light or a close laptop camera: no shoulders, a face. The head and the distance are
+    # calibrated; the shoulders and forward head (which needs them) are not.
+    frames = [RawMeasures(head_roll=1.0, head_pitch=5.0, head_yaw=2.0, eye_distance_cm=60.0)
+              for _ in range(40)]
+    cal = compute_calibration(frames, "front", SETTINGS)
+    assert set(cal.neutral) == {"head_roll", "head_pitch", "head_yaw", "eye_distance_cm"}
+
+
+def test_a_head_tipped_against_the_shoulders_is_not_a_neutral() -> None:
+    frames = [frame(roll=12.0)] * 40  # shoulder line at 0.5 deg
+    with pytest.raises(CalibrationError, match="tipped 12 deg to the left against your shoulders"):
+        compute_calibration(frames, "front", SETTINGS)
+
+
+def test_a_turned_face_is_not_a_neutral() -> None:
+    frames = [RawMeasures(head_roll=1.0, head_pitch=5.0, head_yaw=-22.0) for _ in range(40)]
+    with pytest.raises(CalibrationError, match="turned 22 deg to the right"):
         compute_calibration(frames, "front", SETTINGS)
 
 

@@ -75,7 +75,9 @@ def test_noisy_calibration_raises_the_threshold() -> None:
     spread = engine.calibration.spread["head_roll"]
     assert spread == pytest.approx(7.4, abs=0.2)  # 1.4826 x 5
     assert engine.threshold("head_tilt") == pytest.approx(3 * spread)
-    assert engine.threshold("too_close") == config.alerts.too_close.threshold
+    # too_close is relative to the calibrated distance, not raised by the head's rocking
+    neutral_cm = engine.calibration.neutral["eye_distance_cm"]
+    assert engine.threshold("too_close") == pytest.approx(0.8 * neutral_cm)
 
 
 def side_body(cva_deg: float) -> Body:

@@ -120,13 +120,13 @@ def posture_clips(person: str, distance_cm: float, dwell: dict[str, float],
              ("too_close",)),
     ]
     if quick:
-        keep = {"pitch-30", "yaw-40", "roll-20", "torso-10", "lean-in", "forward-6"}
+        keep = {"pitch-30", "roll-20", "torso-10", "lean-in", "forward-6"}
         return [c for c in full if c.name.split("/")[1] in keep]
     return full
 
 
 def robustness_clips(person: str, distance_cm: float, dwell: dict[str, float],
-                     quick: bool = False) -> list[Clip]:
+                     quick: bool = False, quick_turn: int = 0) -> list[Clip]:
     """Clips where nothing should alert."""
     d = distance_cm
     base = CALIBRATE_S + 4.0
@@ -154,9 +154,9 @@ def robustness_clips(person: str, distance_cm: float, dwell: dict[str, float],
         Clip(f"{person}/dark-calibration", "nothing (robustness)", person, d,
              (Segment(base + span, effects=("dark_noisy",)),)),
     ]
-    if quick:
-        keep = {"glances", "dark-calibration"}
-        return [c for c in clips if c.name.split("/")[1] in keep]
+    if quick:  # one robustness clip per person, in turn
+        keep = ("glances", "dark-calibration")[quick_turn % 2]
+        return [c for c in clips if c.name.split("/")[1] == keep]
     return clips
 
 
@@ -200,8 +200,13 @@ class Renderer:
         scene = self.scene(clip.distance_cm, clip.size)
         rng = np.random.default_rng(int(hashlib.sha256(clip.name.encode()).hexdigest()[:8], 16))
         previous = NEUTRAL
-        n_frame = 0
         walk = 0
+        # Camera noise: a few fields of +-2 grey levels (Gaussian), reused in random order.
+        noises = []
+        for _ in range(8):
+            field = rng.normal(0.0, 2.0, (clip.size[1], clip.size[0], 3))
+            noises.append((np.clip(np.rint(field), 0, 255).astype(np.uint8),
+                           np.clip(np.rint(-field), 0, 255).astype(np.uint8)))
         for seg_index, seg in enumerate(clip.segments):
             n = round(seg.seconds * clip.fps)
             moves = min(n, round(clip.fps)) if seg.posture != previous else 0
@@ -217,13 +222,12 @@ class Renderer:
                     if rng.random() < 3.0 / clip.fps:  # about three changes a second
                         walk = (walk + int(rng.integers(-1, 2))) % _VARIANTS
                     image = bank[walk].copy()
-                image = self._effects(image, seg.effects, scene, i / max(n - 1, 1), rng)
-                noise = rng.normal(0.0, 2.0, image.shape).astype(np.float32)
-                yield np.clip(image.astype(np.float32) + noise, 0, 255).astype(np.uint8)
-                n_frame += 1
+                image = self.effects(image, seg.effects, scene, i / max(n - 1, 1), rng)
+                brighter, darker = noises[int(rng.integers(len(noises)))]
+                yield cv2.subtract(cv2.add(image, brighter), darker)
             previous = seg.posture
 
-    def _effects(self, image: np.ndarray, effects: tuple[str, ...], scene: Scene,
+    def effects(self, image: np.ndarray, effects: tuple[str, ...], scene: Scene,
                  progress: float, rng: np.random.Generator) -> np.ndarray:
         for effect in effects:
             if effect == "away":

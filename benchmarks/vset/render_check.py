@@ -17,6 +17,7 @@ from vset.scene import MODELS, NEUTRAL, Posture, Scene, angles_of
 ROTATIONS = (Posture(pitch_deg=15), Posture(pitch_deg=30), Posture(pitch_deg=45),
              Posture(yaw_deg=20), Posture(yaw_deg=-40), Posture(roll_deg=10),
              Posture(roll_deg=-20), Posture(roll_deg=25))
+QUICK_ROTATIONS = (Posture(pitch_deg=30), Posture(yaw_deg=20), Posture(roll_deg=-20))
 MIN_RECOVERED = 0.85
 
 
@@ -45,12 +46,12 @@ def _axis(p: Posture) -> tuple[str, float, int]:
     raise ValueError(p)
 
 
-def check_renders(person: str, scene: Scene) -> list[RenderCheck]:
+def check_renders(person: str, scene: Scene, quick: bool = False) -> list[RenderCheck]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
     checks = []
-    for posture in ROTATIONS:
+    for posture in QUICK_ROTATIONS if quick else ROTATIONS:
         axis, applied, index = _axis(posture)
         options = vision.FaceLandmarkerOptions(
             base_options=BaseOptions(

@@ -1,9 +1,11 @@
-"""Adaptive processing rate: full rate while anything changes, a low rate while posture has
-been good and steady (or nobody is there), back to full at the first change."""
+"""Adaptive processing rate: full rate while anything changes, a low rate once the picture has
+been steady for a while (good, strained or nobody there alike: a held posture needs no ten
+frames a second to time a 60-second dwell), back to full at the first change."""
 
 from __future__ import annotations
 
-from neckline.engine import Sample
+from neckline.config import PROBLEMS, Config
+from neckline.engine import PostureEngine, Sample
 
 
 class AdaptiveRate:
@@ -22,7 +24,7 @@ class AdaptiveRate:
 
     def update(self, sample: Sample) -> float:
         """The rate to use after ``sample``."""
-        if sample.state != self._state or sample.state in ("strained", "calibrating") \
+        if sample.state != self._state or sample.state == "calibrating" \
                 or self._moved(sample):
             self._state = sample.state
             self._steady_since = sample.t
@@ -40,3 +42,13 @@ class AdaptiveRate:
             if now is not None and then is not None and abs(now - then) > tolerance:
                 return True
         return False
+
+
+def adaptive_rate(config: Config, engine: PostureEngine) -> AdaptiveRate:
+    """The rate policy for ``config``, its tolerances from the engine's thresholds (for the
+    screen distance: the distance by which coming closer alerts)."""
+    p = config.processing
+    thresholds = {problem: engine.threshold(problem) for problem in PROBLEMS
+                  if problem != "too_close"}
+    thresholds["too_close"] = engine.neutral_distance_cm - engine.threshold("too_close")
+    return AdaptiveRate(p.rate_fps, p.idle_rate_fps, p.idle_after_s, thresholds)

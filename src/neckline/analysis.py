@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from neckline.adaptive import AdaptiveRate
 from neckline.alerts import Alert
-from neckline.calibration import Calibration
+from neckline.calibration import Calibration, distance_advice
 from neckline.config import PROBLEMS
+from neckline.detect import PersonDetector
 from neckline.engine import PostureEngine, Sample
-from neckline.pose import PoseDetector
 from neckline.sources import FrameSource
 
 STATES = ("calibrating", "good", "strained", "away")
@@ -56,25 +57,33 @@ def _entry(sample: Sample) -> dict[str, Any]:
                         for k, v in sample.metrics.items()}}
 
 
-def analyze(source: FrameSource, detector: PoseDetector, engine: PostureEngine, *,
-            rate_fps: float, calibrate_s: float | None = None,
+def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine, *,
+            rate_fps: float | AdaptiveRate, calibrate_s: float | None = None,
             progress: Callable[[float], None] | None = None,
             observer: Callable[[Sample, PostureEngine], None] | None = None) -> Analysis:
-    """Every ``1/rate_fps`` seconds of source time, one frame through the detector and engine.
+    """Every ``1/rate_fps`` seconds of source time, one frame through the detector and engine;
+    with an ``AdaptiveRate``, at its rate, lowered while the picture is steady.
 
     The timeline keeps one entry per second of source time plus one at every change of state.
     Each analysed frame stands for the time until the next one in the per-state totals.
     """
-    result = Analysis(source.name, rate_fps, engine.view)
+    adaptive = rate_fps if isinstance(rate_fps, AdaptiveRate) else None
+    full_fps = rate_fps.full_fps if isinstance(rate_fps, AdaptiveRate) else rate_fps
+    result = Analysis(source.name, full_fps, engine.view)
     if calibrate_s:
         engine.start_calibration(calibrate_s)
     last_second = -1
     last_state = ""
     previous: Sample | None = None
-    period = 1.0 / rate_fps
+    rate: float | Callable[[], float] = full_fps
+    if adaptive is not None:
+        rate = lambda: adaptive.fps  # noqa: E731
     try:
-        for frame in source.sampled(rate_fps):
-            sample = engine.update(frame.t, detector.detect(frame.image, frame.t))
+        period = 1.0 / full_fps  # the spacing in force when the previous frame was taken
+        for frame in source.sampled(rate):
+            sample = engine.update(frame.t, *detector.detect(frame.image, frame.t))
+            if adaptive is not None:
+                adaptive.update(sample)
             if engine.calibration is not None and result.calibration is None:
                 result.calibration = engine.calibration
             result.frames_analyzed += 1
@@ -82,6 +91,7 @@ def analyze(source: FrameSource, detector: PoseDetector, engine: PostureEngine, 
             if previous is not None:
                 _account(result, previous, min(frame.t - previous.t, 2 * period))
             previous = sample
+            period = 1.0 / (adaptive.fps if adaptive else full_fps)
             second = math.floor(sample.t)
             if second != last_second or sample.state != last_state:
                 result.timeline.append(_entry(sample))
@@ -94,6 +104,7 @@ def analyze(source: FrameSource, detector: PoseDetector, engine: PostureEngine, 
     except KeyboardInterrupt:
         result.interrupted = True
     if previous is not None:
+        period = 1.0 / full_fps
         _account(result, previous, period)
         result.duration_s = previous.t + period
     if source.frame_count and not result.interrupted:
@@ -142,7 +153,14 @@ def summary_text(result: Analysis) -> str:
         lines.append("Calibration: none, so tilt and head-down are judged against a level, "
                      "camera-facing head and forward head is not measured.")
     else:
-        lines.append(f"Calibration: {result.calibration.frames} frames of neutral posture.")
+        line = f"Calibration: {result.calibration.frames} frames of neutral posture"
+        distance = result.calibration.neutral.get("eye_distance_cm")
+        if distance is not None and result.view == "front":
+            line += f", eyes about {distance:.0f} cm from the camera"
+        lines.append(line + ".")
+        advice = distance_advice(result.calibration)
+        if advice:
+            lines.append(advice)
     s = result.seconds_in_state
     watched = s["good"] + s["strained"]
     if watched > 0:

@@ -19,8 +19,11 @@ from typing import Any
 from neckline.analysis import analyze
 from neckline.body import Body
 from neckline.config import Config
+from neckline.detect import PersonDetector
 from neckline.engine import PostureEngine
 from neckline.errors import CalibrationError, SourceError
+from neckline.face import FaceDetector
+from neckline.head import Face
 from neckline.output import print_json
 from neckline.pose import PoseDetector
 from neckline.sources import Frame, open_source
@@ -50,7 +53,7 @@ def measure(source_spec: str, config: Config, frames: int = 200) -> dict[str, An
             decoded.append(frame)
     if not decoded:
         raise SourceError(f"{source_spec} has no frames to time.")
-    # 2. the pose model alone
+    # 2. each model alone
     bodies: list[list[Body]] = []
     model_times = []
     with PoseDetector(p.model, p.max_people, p.visibility_floor) as detector:
@@ -58,23 +61,34 @@ def measure(source_spec: str, config: Config, frames: int = 200) -> dict[str, An
             t0 = time.perf_counter()
             bodies.append(detector.detect(frame.image, frame.t))
             model_times.append(time.perf_counter() - t0)
+    faces: list[list[Face] | None] = [None] * len(decoded)
+    face_times = []
+    if p.head_model == "face" and config.camera.view == "front":
+        face_detector = FaceDetector()
+        try:
+            for i, frame in enumerate(decoded):
+                t0 = time.perf_counter()
+                faces[i] = face_detector.detect(frame.image, frame.t)
+                face_times.append(time.perf_counter() - t0)
+        finally:
+            face_detector.close()
     # 3. the engine on those landmarks (calibrated on the first 3 s, as analyze would be)
     engine = PostureEngine(config)
     engine.start_calibration(3.0)
     engine_times = []
-    for frame, found in zip(decoded, bodies, strict=True):
+    for frame, found, face in zip(decoded, bodies, faces, strict=True):
         t0 = time.perf_counter()
         # A source with nobody in it fails calibration: time the rest uncalibrated.
         with contextlib.suppress(CalibrationError):
-            engine.update(frame.t, found)
+            engine.update(frame.t, found, face)
         engine_times.append(time.perf_counter() - t0)
     # 4. the whole analysis
     with open_source(source_spec, sequence_fps=p.sequence_fps) as source, \
-            PoseDetector(p.model, p.max_people, p.visibility_floor) as detector:
+            PersonDetector(p, config.camera.view) as both:
         wall0, cpu0 = time.perf_counter(), time.process_time()
-        result = analyze(source, detector, PostureEngine(config), rate_fps=rate)
+        result = analyze(source, both, PostureEngine(config), rate_fps=rate)
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    model_ms = _ms(model_times)["median"]
+    model_ms = _ms(model_times)["median"] + (_ms(face_times)["median"] if face_times else 0.0)
     engine_ms = _ms(engine_times)["median"]
     decode_ms = _ms(decode_times[:len(decoded)])["median"]
     return {
@@ -82,6 +96,7 @@ def measure(source_spec: str, config: Config, frames: int = 200) -> dict[str, An
         "frames_timed": len(decoded),
         "decode_ms": _ms(decode_times[:len(decoded)]),
         "pose_model_ms": _ms(model_times),
+        "face_model_ms": _ms(face_times) if face_times else None,
         "engine_ms": _ms(engine_times),
         "engine_share_of_model": round(engine_ms / model_ms, 4),
         "engine_and_decode_share_of_model": round((engine_ms + decode_ms) / model_ms, 4),
@@ -104,8 +119,11 @@ def run_bench(source_spec: str, config: Config, *, frames: int, as_json: bool) -
     print(f"  decode + skip      {figures['decode_ms']['median']:8.2f} ms per analysed frame")
     print(f"  pose model         {figures['pose_model_ms']['median']:8.2f} ms per frame "
           f"(p90 {figures['pose_model_ms']['p90']:.2f})")
+    if figures["face_model_ms"]:
+        print(f"  face model         {figures['face_model_ms']['median']:8.2f} ms per frame "
+              f"(p90 {figures['face_model_ms']['p90']:.2f})")
     print(f"  engine             {figures['engine_ms']['median']:8.3f} ms per frame "
-          f"= {figures['engine_share_of_model']:.1%} of the model "
+          f"= {figures['engine_share_of_model']:.1%} of the models "
           f"({figures['engine_and_decode_share_of_model']:.1%} with decoding)")
     print(f"  analyze            {a['source_s']:.0f} s of video in {a['wall_s']:.1f} s: "
           f"{a['realtime_factor']:.1f}x real time, {a['cpu_per_source_s']:.1%} of a core")

@@ -31,6 +31,7 @@ class Body:
     points: np.ndarray  # shape (33, 2), float
     width: int
     height: int
+    torso_px: float | None = None  # the torso's width followed by its texture (neckline.torso)
 
     def has(self, *indices: int) -> bool:
         return bool(np.all(np.isfinite(self.points[list(indices)])))

@@ -2,8 +2,12 @@
 
 The neutral of each measure is its median; its noise is the robust standard deviation of its
 frame-to-frame change (1.4826 x MAD / sqrt 2), which sets how small a change neckline can trust.
-A calibration is refused, with the reason, when nobody is in view, when the needed landmarks are
-hidden too often, or when the head moves too much. Calibrations are saved per camera as JSON.
+A calibration is refused, with the reason, when nobody is in view, when the face (or, from the
+side, ear and shoulder) is hidden too often, when the head moves too much, or when the posture
+is visibly not neutral: the head tipped against the shoulder line, or the face turned away.
+The shoulders are optional: a calibration from the face alone (a dim room, a close laptop camera)
+judges the head and the screen distance, not the shoulders or forward head.
+Calibrations are saved per camera as JSON.
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from neckline.errors import CalibrationError
 from neckline.geometry import RawMeasures, forward_shift_cm
 
 FORMAT_VERSION = 1
-_REQUIRED = {
-    "front": ("head_roll", "shoulder_roll", "head_pitch", "head_depth_cm", "shoulder_px"),
-    "side": ("cva", "head_pitch"),
-}
+_REQUIRED = {"front": ("head_roll", "head_pitch"), "side": ("cva", "head_pitch")}
+# Measured when seen often enough; without them the shoulders (and forward head, which needs
+# the shoulders as its reference) are not judged until the next calibration.
+_OPTIONAL = {"front": ("shoulder_roll", "shoulder_px", "head_depth_cm"), "side": ()}
 _STILLNESS = {"front": (("head_roll", "head tilt"), ("head_pitch", "head pitch")),
               "side": (("cva", "neck angle"), ("head_pitch", "head pitch"))}
 
@@ -95,11 +99,17 @@ def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
     usable = [f for f in present if all(getattr(f, k) is not None for k in required)]
     share_usable = len(usable) / total
     if share_usable < settings.min_present_fraction:
-        parts = "your ear and shoulder" if view == "side" else "your ears and both shoulders"
         raise CalibrationError(
-            f"Calibration failed: {parts} could be seen in only {share_usable:.0%} of the "
-            "frames; make sure they are in the picture and well lit.")
-    series = {k: np.array([getattr(f, k) for f in usable], dtype=float) for k in required}
+            f"Calibration failed: {_SEEN[view]} could be seen in only {share_usable:.0%} of "
+            "the frames; face the camera, in good light, for the whole countdown.")
+    keys = list(required) + [k for k in _OPTIONAL[view] if sum(
+        getattr(f, k) is not None for f in usable) >= settings.min_present_fraction * total]
+    if view == "front" and "head_depth_cm" in keys and "shoulder_px" not in keys:
+        keys.remove("head_depth_cm")  # forward head needs the shoulders as its reference
+    both = [f for f in usable if all(getattr(f, k) is not None for k in keys)]
+    if len(both) < settings.min_present_fraction * total:
+        keys, both = list(required), usable
+    series = {k: np.array([getattr(f, k) for f in both], dtype=float) for k in keys}
     spread = {k: robust_std(v) for k, v in series.items()}
     for key, label in _STILLNESS[view]:
         if spread[key] > settings.max_spread_deg:
@@ -109,15 +119,61 @@ def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
     neutral = {k: float(np.median(v)) for k, v in series.items()}
     noise = {k: robust_std(np.diff(v)) / math.sqrt(2.0) for k, v in series.items()}
     if view == "front":
-        forward = forward_shift_cm(series["head_depth_cm"], series["shoulder_px"],
-                                   neutral["head_depth_cm"], neutral["shoulder_px"])
-        noise["forward_head"] = robust_std(np.diff(forward)) / math.sqrt(2.0)
-        spread["forward_head"] = robust_std(forward)
+        _check_neutral(neutral, both, settings)
+        if "head_depth_cm" in neutral:
+            forward = forward_shift_cm(series["head_depth_cm"], series["shoulder_px"],
+                                       neutral["head_depth_cm"], neutral["shoulder_px"])
+            noise["forward_head"] = robust_std(np.diff(forward)) / math.sqrt(2.0)
+            spread["forward_head"] = robust_std(forward)
         for key in ("eye_distance_cm", "head_yaw"):
-            values = [getattr(f, key) for f in usable if getattr(f, key) is not None]
+            values = [getattr(f, key) for f in both if getattr(f, key) is not None]
             if values:
                 neutral[key] = float(np.median(values))
     return Calibration(view, neutral, noise, spread, total, camera)
+
+
+_SEEN = {"front": "your face", "side": "your ear and shoulder"}
+RECOMMENDED_DISTANCE_CM = (50.0, 100.0)  # OSHA computer workstations eTool
+
+
+def distance_advice(calibration: Calibration) -> str | None:
+    """One sentence when the calibrated eye-to-screen distance is outside the recommended
+    range (said once, at calibration, rather than as an alert every ten minutes)."""
+    distance = calibration.neutral.get("eye_distance_cm")
+    if distance is None:
+        return None
+    low, high = RECOMMENDED_DISTANCE_CM
+    if distance < low:
+        return (f"Your eyes are about {distance:.0f} cm from the camera, closer than the "
+                f"{low:.0f}-{high:.0f} cm recommended: move the screen (or yourself) back, or "
+                "set camera.field_of_view_deg to your camera's if it is wider than 60 deg.")
+    if distance > high:
+        return (f"Your eyes are about {distance:.0f} cm from the camera, further than the "
+                f"{low:.0f}-{high:.0f} cm recommended: text may be hard to read; or set "
+                "camera.field_of_view_deg to your camera's if it is narrower than 60 deg.")
+    return None
+
+
+def _check_neutral(neutral: dict[str, float], frames: Sequence[RawMeasures],
+                   settings: CalibrationConfig) -> None:
+    """Refuses a neutral that is visibly not neutral: the head tipped against the shoulders
+    (or against level, when the shoulders are not seen) or the face turned away."""
+    tilt = neutral["head_roll"] - neutral.get("shoulder_roll", 0.0)
+    against = "your shoulders" if "shoulder_roll" in neutral else "level"
+    if abs(tilt) > settings.max_neutral_tilt_deg:
+        side = "left" if tilt > 0 else "right"
+        raise CalibrationError(
+            f"Calibration refused: your head was tipped {abs(tilt):.0f} deg to the {side} "
+            f"against {against}; sit with your head level and try again.")
+    yaws = [f.head_yaw for f in frames if f.head_yaw is not None]
+    if yaws:
+        turn = float(np.median(yaws))
+        if abs(turn) > settings.max_neutral_turn_deg:
+            side = "left" if turn > 0 else "right"
+            raise CalibrationError(
+                f"Calibration refused: your face was turned {abs(turn):.0f} deg to the {side}; "
+                "face the screen and try again (if the camera sits well to one side, raise "
+                "calibration.max_neutral_turn_deg).")
 
 
 def calibrations_dir() -> Path:

@@ -200,10 +200,11 @@ def _analyze(args: argparse.Namespace) -> int:
 def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,
                   calibrate_s: float | None, *, record: bool = False,
                   record_to: Path | None = None) -> tuple[Analysis, bool]:
+    from neckline.adaptive import adaptive_rate
     from neckline.analysis import ProgressBar, analyze
     from neckline.calibration import load_camera_calibration
+    from neckline.detect import PersonDetector
     from neckline.engine import PostureEngine
-    from neckline.pose import PoseDetector
     from neckline.sources import open_source
 
     processing = config.processing
@@ -220,9 +221,9 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
             recording = SessionRecording.start(record_to, source.name, processing.model,
                                                kind="analyze", flush_s=config.history.flush_s)
         try:
-            with PoseDetector(processing.model, processing.max_people,
-                              processing.visibility_floor) as detector:
-                result = analyze(source, detector, engine, rate_fps=processing.rate_fps,
+            with PersonDetector(processing, config.camera.view) as detector:
+                result = analyze(source, detector, engine,
+                                 rate_fps=adaptive_rate(config, engine),
                                  calibrate_s=calibrate_s, progress=bar,
                                  observer=recording.observe if recording else None)
         finally:

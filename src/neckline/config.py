@@ -54,17 +54,27 @@ class ProcessingConfig:
                            "are skipped.", lo=1.0, hi=30.0)
     model: str = _opt("full", "Pose model: 'full' (head tilt within ~2 deg on test photos) "
                       "or 'lite' (errors up to ~6 deg, 30% less CPU).", choices=("full", "lite"))
+    pose_rate_fps: float = _opt(5.0, "With the face model, the pose model (shoulders, and the "
+                                "torso that forward head is measured against) runs at most this "
+                                "often; the face model runs on every analysed frame.",
+                                lo=0.5, hi=30.0)
+    head_model: str = _opt("face", "Where the head's tilt, bend, turn and distance come from: "
+                           "'face' (MediaPipe's face mesh with irises: accurate and cheap) or "
+                           "'pose' (the pose model's seven face points: the older method, "
+                           "which under-reads a bent or tilted head).",
+                           choices=("face", "pose"))
     max_people: int = _opt(1, "How many people the pose model looks for. 1 follows the person "
                            "it finds first and is cheapest; 2 or more also lets neckline pick "
                            "the nearest person in every frame, at about twice the CPU.",
                            lo=1, hi=4)
     visibility_floor: float = _opt(0.5, "A landmark less visible than this is treated as "
                                    "missing.", lo=0.0, hi=1.0)
-    idle_rate_fps: float = _opt(2.0, "The app's rate once posture has been good and steady for "
-                                "idle_after_s (or nobody is in view); it returns to rate_fps at "
-                                "the first change.", lo=0.5, hi=30.0)
-    idle_after_s: float = _opt(30.0, "Seconds of steady good posture before the app slows to "
-                               "idle_rate_fps.", lo=5.0, hi=600.0)
+    idle_rate_fps: float = _opt(2.0, "The rate once the picture has been steady for idle_after_s "
+                                "(posture good or strained, or nobody in view); it returns to "
+                                "rate_fps at the first change. Set it to rate_fps to never "
+                                "slow down.", lo=0.5, hi=30.0)
+    idle_after_s: float = _opt(10.0, "Seconds of a steady picture before slowing to "
+                               "idle_rate_fps.", lo=2.0, hi=600.0)
     sequence_fps: float = _opt(10.0, "Frame rate assumed for image sequences, which carry no "
                                "timestamps.", lo=1.0, hi=120.0)
 
@@ -74,6 +84,10 @@ class MeasuresConfig:
     head_breadth_cm: float = _opt(14.5, "Your head's breadth ear to ear in cm; the average adult "
                                   "is 14-15 (sets the scale for distance and forward head).",
                                   lo=10.0, hi=20.0)
+    eye_spacing_cm: float = _opt(6.3, "Distance between your pupils in cm (adults: 5.5-7.2, mean "
+                                 "6.3); sets the scale of the screen distance shown. Alerts "
+                                 "compare with your own neutral and do not depend on it.",
+                                 lo=4.5, hi=8.0)
     smoothing_min_cutoff_hz: float = _opt(0.5, "One Euro filter minimum cutoff: lower is "
                                           "steadier, higher follows faster.", lo=0.05, hi=10.0)
     distance_smoothing_min_cutoff_hz: float = _opt(
@@ -86,11 +100,20 @@ class MeasuresConfig:
 @dataclass(frozen=True)
 class CalibrationConfig:
     seconds: float = _opt(5.0, "How long the app records your neutral posture.", lo=2.0, hi=60.0)
-    min_present_fraction: float = _opt(0.8, "Share of calibration frames in which you must be "
-                                       "seen with ears and shoulders.", lo=0.3, hi=1.0)
+    min_present_fraction: float = _opt(0.8, "Share of calibration frames in which your face "
+                                       "(and, for the body's measures, your shoulders) must "
+                                       "be seen.", lo=0.3, hi=1.0)
     max_spread_deg: float = _opt(4.0, "Largest spread (robust, degrees) of head tilt or head "
                                  "pitch accepted while calibrating; more is 'moving too much'.",
                                  lo=1.0, hi=20.0)
+    max_neutral_tilt_deg: float = _opt(8.0, "A calibration is refused when the head is tipped "
+                                       "sideways more than this against the shoulder line "
+                                       "(natural tilt is within about 5 deg).", lo=2.0,
+                                       hi=30.0)
+    max_neutral_turn_deg: float = _opt(15.0, "A calibration is refused when the face is turned "
+                                       "away from the camera more than this; raise it if your "
+                                       "camera sits well off to one side of the screen.",
+                                       lo=5.0, hi=60.0)
     noise_multiplier: float = _opt(3.0, "A measure counts as strained only when it is beyond "
                                    "this many times its spread while you sat still for "
                                    "calibration, whatever its threshold.", lo=1.0, hi=10.0)
@@ -137,8 +160,10 @@ class AlertsConfig:
         threshold=8.0, unit="degrees", lo=2.0, hi=30.0, dwell_s=120.0, margin=2.0,
         what="Shoulder line tilted beyond neutral.")
     too_close: ProblemRule = _rule(  # noqa: RUF009
-        threshold=50.0, unit="cm", lo=20.0, hi=150.0, dwell_s=60.0, margin=5.0,
-        what="Eyes closer to the screen than this (OSHA: 50-100 cm).")
+        threshold=20.0, unit="percent", lo=5.0, hi=45.0, dwell_s=60.0, margin=5.0,
+        what="Eyes closer to the screen than your calibrated neutral by this share of it "
+             "(20%: from 65 cm to 52 cm; OSHA recommends 50-100 cm). Before calibration the "
+             "neutral is taken as 62.5 cm, so 20% closer is 50 cm.")
 
     def rule(self, problem: str) -> ProblemRule:
         rule: ProblemRule = getattr(self, problem)

@@ -14,6 +14,7 @@ from neckline.body import Body, choose_user
 from neckline.calibration import Calibration, compute_calibration
 from neckline.config import PROBLEMS, Config
 from neckline.geometry import RawMeasures, forward_shift_cm, measure
+from neckline.head import Face
 from neckline.smoothing import OneEuroFilter
 from neckline.stretches import stretches_for
 
@@ -30,6 +31,9 @@ _NOISE_KEY = {"head_tilt": "head_roll", "head_down": "head_pitch",
 _DIRECTION = {"head_tilt": Direction.AWAY_FROM_ZERO, "shoulders_uneven": Direction.AWAY_FROM_ZERO,
               "head_down": Direction.ABOVE, "forward_head": Direction.ABOVE,
               "too_close": Direction.BELOW}
+# Screen distance: too close is judged against the user's own neutral distance, as a share of
+# it; before calibration against this nominal one, so that 20% closer is OSHA's 50 cm.
+NOMINAL_DISTANCE_CM = 62.5
 # Side view: the craniovertebral angle clears 2 deg above its limit (the smallest change that
 # matters clinically is 1.4 deg, ../shared/EVIDENCE.md).
 _CVA_MARGIN_DEG = 2.0
@@ -47,6 +51,7 @@ class Sample:
     alerts: tuple[Alert, ...] = ()
     body: Body | None = None
     calibration_progress: float | None = None  # 0..1 while calibrating
+    face: Face | None = None
 
 
 class PostureEngine:
@@ -101,11 +106,20 @@ class PostureEngine:
         if problem == "forward_head" and self.view == "side":
             return self.config.alerts.side_cva_limit_deg
         rule = self.config.alerts.rule(problem)
+        if problem == "too_close":
+            return self.neutral_distance_cm * (1.0 - rule.threshold / 100.0)
         key = _NOISE_KEY.get(problem)
         if self.calibration is None or key is None:
             return rule.threshold
         wander = self.calibration.spread.get(key, 0.0)
         return max(rule.threshold, self.config.calibration.noise_multiplier * wander)
+
+    @property
+    def neutral_distance_cm(self) -> float:
+        """The eye-to-screen distance the user calibrated at (NOMINAL_DISTANCE_CM before)."""
+        if self.calibration is not None and "eye_distance_cm" in self.calibration.neutral:
+            return self.calibration.neutral["eye_distance_cm"]
+        return NOMINAL_DISTANCE_CM
 
     def _make_trackers(self) -> dict[str, ProblemTracker]:
         alerts = self.config.alerts
@@ -115,6 +129,8 @@ class PostureEngine:
             if not rule.enabled:
                 continue
             direction, margin = _DIRECTION[problem], rule.margin
+            if problem == "too_close":  # the rule is in percent of the neutral distance
+                margin = self.neutral_distance_cm * rule.margin / 100.0
             if problem == "forward_head" and self.view == "side":
                 direction, margin = Direction.BELOW, _CVA_MARGIN_DEG
             trackers[problem] = ProblemTracker(
@@ -125,15 +141,26 @@ class PostureEngine:
 
     # -- per frame --------------------------------------------------------------------------
 
-    def update(self, t: float, bodies: list[Body]) -> Sample:
-        """Judges one frame. Raises CalibrationError when a calibration window ends badly."""
+    def update(self, t: float, bodies: list[Body], faces: list[Face] | None = None) -> Sample:
+        """Judges one frame. ``faces`` is None when the head is read from the pose model.
+        The user is present when either model finds them. Raises CalibrationError when a
+        calibration window ends badly."""
         user = choose_user(bodies, self._previous)
         self._previous = user
+        face = max(faces, key=lambda f: f.size) if faces else None
+        if self.view == "side":
+            face = None
+        present = user is not None or face is not None
         raw = None
-        if user is not None:
+        if present:
+            m = self.config.measures
             raw = measure(user, view=self.view,
                           field_of_view_deg=self.config.camera.field_of_view_deg,
-                          head_breadth_cm=self.config.measures.head_breadth_cm)
+                          head_breadth_cm=m.head_breadth_cm, face=face,
+                          eye_spacing_cm=m.eye_spacing_cm)
+            if faces is not None and face is None and self.view == "front":
+                # Face mode with no face in view: the body's measures only.
+                raw = RawMeasures(shoulder_roll=raw.shoulder_roll, shoulder_px=raw.shoulder_px)
         if self._calibrating is not None:
             start, seconds = self._calibrating
             if start != start:  # NaN: the window starts at the first frame after the request
@@ -141,13 +168,14 @@ class PostureEngine:
                 self._calibrating = (t, seconds)
             if t - start < seconds:
                 self._calibration_frames.append(raw)
-                return Sample(t, user is not None, "calibrating", (), self._metrics(t, raw),
-                              body=user, calibration_progress=(t - start) / seconds)
+                return Sample(t, present, "calibrating", (), self._metrics(t, raw),
+                              body=user, calibration_progress=(t - start) / seconds,
+                              face=face)
             frames, self._calibration_frames = self._calibration_frames, []
             self._calibrating = None
             self.set_calibration(compute_calibration(frames, self.view,
                                                      self.config.calibration))
-        if user is None or raw is None:
+        if not present or raw is None:
             for tracker in self.trackers.values():
                 tracker.reset()
             for f in self._filters.values():
@@ -161,7 +189,7 @@ class PostureEngine:
                 alerts.append(dataclasses.replace(alert, stretches=stretches_for(problem)))
         problems = tuple(p for p, tr in self.trackers.items() if tr.holding)
         return Sample(t, True, "strained" if problems else "good", problems, metrics,
-                      tuple(alerts), user)
+                      tuple(alerts), user, face=face)
 
     def _judged_value(self, problem: str, metrics: dict[str, float | None]) -> float | None:
         if problem != "forward_head":

@@ -1,5 +1,10 @@
 """Raw posture geometry of one frame, before it is compared with the user's neutral.
 
+The head (roll, pitch, yaw, distance) comes from the face mesh by default (``neckline.head``);
+the body (shoulder line and width, side-view angle) from the pose model. With
+``processing.head_model = "pose"`` the head comes from the pose model's seven face points
+instead, by the methods below.
+
 All angles are computed in pixel space (MediaPipe's z is its least accurate output). Camera
 coordinates follow OpenCV: x to the image's right, y down, z away from the camera.
 
@@ -46,6 +51,7 @@ from neckline.body import (
     RIGHT_SHOULDER,
     Body,
 )
+from neckline.head import Face, read_head
 
 # Generic adult head in cm, origin midway between the ears (tragion), facing the camera
 # (-z), same axes as the camera: nose, left eye, right eye, left ear, right ear, mouth left,
@@ -181,19 +187,40 @@ def side_view(body: Body) -> tuple[float | None, float | None]:
     return cva, pitch
 
 
-def measure(body: Body, *, view: str, field_of_view_deg: float,
-            head_breadth_cm: float) -> RawMeasures:
-    """Everything neckline measures in one frame of one person."""
+def measure(body: Body | None, *, view: str, field_of_view_deg: float,
+            head_breadth_cm: float, face: Face | None = None,
+            eye_spacing_cm: float = 6.3) -> RawMeasures:
+    """Everything neckline measures in one frame of one person. With a ``face`` the head is
+    read from the face mesh; without one (the pose-only method) from the body's face points."""
     if view == "side":
+        if body is None:
+            return RawMeasures()
         cva, pitch = side_view(body)
         return RawMeasures(head_pitch=pitch, cva=cva)
-    shoulder_px = None
-    if body.has(LEFT_SHOULDER, RIGHT_SHOULDER):
-        shoulder_px = float(np.linalg.norm(body.point(LEFT_SHOULDER) - body.point(RIGHT_SHOULDER)))
+    shoulder_px = roll_of_shoulders = None
+    if body is not None:
+        roll_of_shoulders = shoulder_roll(body)
+        if body.torso_px is not None:
+            shoulder_px = body.torso_px
+        elif body.has(LEFT_SHOULDER, RIGHT_SHOULDER):
+            shoulder_px = float(np.linalg.norm(body.point(LEFT_SHOULDER)
+                                               - body.point(RIGHT_SHOULDER)))
+    if face is not None:
+        reading = read_head(face, focal_length_px(face.width, field_of_view_deg),
+                            eye_spacing_cm)
+        if reading is None:
+            return RawMeasures(shoulder_roll=roll_of_shoulders, shoulder_px=shoulder_px)
+        return RawMeasures(
+            head_roll=reading.roll_deg, shoulder_roll=roll_of_shoulders,
+            head_pitch=reading.pitch_deg, head_yaw=reading.yaw_deg,
+            head_depth_cm=reading.neck_depth_cm, eye_distance_cm=reading.eye_distance_cm,
+            shoulder_px=shoulder_px)
+    if body is None:
+        return RawMeasures()
     pose = head_pose(body, focal_length_px(body.width, field_of_view_deg), head_breadth_cm)
     return RawMeasures(
         head_roll=head_roll(body),
-        shoulder_roll=shoulder_roll(body),
+        shoulder_roll=roll_of_shoulders,
         head_pitch=pose.pitch_deg if pose else None,
         head_yaw=pose.yaw_deg if pose else None,
         head_depth_cm=pose.depth_cm if pose else None,

@@ -40,8 +40,8 @@ def alert_text(alert: Alert, view: str = "front") -> tuple[str, str]:
         higher = "right" if v > 0 else "left"  # + means the left shoulder is lower
         body = f"Your {higher} shoulder has been higher than the other for {held}."
     elif alert.problem == "too_close":
-        body = (f"You have been about {v:.0f} cm from the screen for {held}; "
-                "50 to 100 cm is easier on your neck and eyes.")
+        body = (f"You have been leaning in, closer to the screen than you calibrated (about "
+                f"{v:.0f} cm), for {held}; sitting back eases your neck and eyes.")
     else:
         body = f"{alert.problem} for {held}."
     return TITLES.get(alert.problem, alert.problem), body

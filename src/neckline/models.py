@@ -1,4 +1,4 @@
-"""The pose model files neckline ships in ``models/``, verified by checksum before use."""
+"""The model files neckline ships in ``models/``, verified by checksum before use."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class ModelFile:
     name: str
     filename: str
     sha256: str
+    what: str = "pose model"
 
 
 MODELS = {
@@ -24,6 +25,10 @@ MODELS = {
     # Built by models/build_full_model.py from mediapipe 0.10.21's full landmark model.
     "full": ModelFile("full", "pose_landmarker_full.task",
                       "8587255ec4b76cee64b42bbdb6f2bafd13bb716ab805469a41392eecb4d0fe18"),
+    # Built by models/build_face_model.py: face mesh with irises and the head-pose metadata.
+    "face": ModelFile("face", "face_landmarker.task",
+                      "ccfc021ee172dd8bf9acfeabbb4b4cfeee0fcb71ba5027a602542e3f243c0d44",
+                      "face model"),
 }
 
 
@@ -42,11 +47,16 @@ def load_model(name: str) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"The {name} pose model is missing ({path}); "
+        raise ModelError(f"The {_label(model)} is missing ({path}); "
                          "restore the models/ folder from the neckline repository.") from None
     except OSError as e:
-        raise ModelError(f"The {name} pose model {path} cannot be read ({e.strerror}).") from None
+        raise ModelError(f"The {_label(model)} {path} cannot be read ({e.strerror}).") from None
     if hashlib.sha256(data).hexdigest() != model.sha256:
-        raise ModelError(f"The {name} pose model {path} is damaged (checksum mismatch); "
+        raise ModelError(f"The {_label(model)} {path} is damaged (checksum mismatch); "
                          "restore it from the neckline repository.")
     return data
+
+
+def _label(model: ModelFile) -> str:
+    """"full pose model", "lite pose model", "face model"."""
+    return model.what if model.name == model.what.split()[0] else f"{model.name} {model.what}"

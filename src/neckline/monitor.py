@@ -23,17 +23,17 @@ from typing import Protocol
 import numpy as np
 
 from neckline._cv2 import cv2
-from neckline.adaptive import AdaptiveRate
+from neckline.adaptive import AdaptiveRate, adaptive_rate
 from neckline.alerts import Alert
 from neckline.calibration import (
     Calibration,
     load_camera_calibration,
     save_calibration,
 )
-from neckline.config import PROBLEMS, Config
+from neckline.config import Config
+from neckline.detect import PersonDetector
 from neckline.engine import PostureEngine, Sample
 from neckline.errors import CalibrationError, ModelError, SourceError
-from neckline.pose import PoseDetector
 from neckline.sources import Frame, FrameSource, open_source
 
 RETRY_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)
@@ -85,7 +85,7 @@ class Monitor:
         self._stopped = False
         self._paused = False
         self.source: FrameSource | None = None
-        self._detector: PoseDetector | None = None
+        self._detector: PersonDetector | None = None
         self.engine = PostureEngine(config)
         self.rate = self._make_rate()
         self.status = Status("starting")
@@ -194,12 +194,12 @@ class Monitor:
         self._last_t = t
         if self._is_black(frame.image, t):
             return
-        bodies = self._detector.detect(frame.image, t)
+        bodies, faces = self._detector.detect(frame.image, t)
         try:
-            sample = self.engine.update(t, bodies)
+            sample = self.engine.update(t, bodies, faces)
         except CalibrationError as e:
             self.listener.on_calibration(None, str(e))
-            sample = self.engine.update(t, bodies)
+            sample = self.engine.update(t, bodies, faces)
         else:
             if self._calibration_finished():
                 assert self.engine.calibration is not None and self.source is not None
@@ -293,9 +293,9 @@ class Monitor:
 
     def _apply_config(self, config: Config) -> None:
         old, self.config = self.config, config
-        detector_settings = ("model", "max_people", "visibility_floor")
+        detector_settings = ("model", "max_people", "visibility_floor", "head_model")
         changed = any(getattr(old.processing, k) != getattr(config.processing, k)
-                      for k in detector_settings)
+                      for k in detector_settings) or old.camera.view != config.camera.view
         if changed and self._detector is not None:
             self._detector.close()
             self._detector = None
@@ -308,10 +308,7 @@ class Monitor:
             self._close_source()
 
     def _make_rate(self) -> AdaptiveRate:
-        p = self.config.processing
-        thresholds = {problem: self.engine.threshold(problem) for problem in PROBLEMS
-                      if problem != "too_close"}
-        return AdaptiveRate(p.rate_fps, p.idle_rate_fps, p.idle_after_s, thresholds)
+        return adaptive_rate(self.config, self.engine)
 
     def _sleep(self, seconds: float | None) -> bool:
         """Sleeps until a command arrives or ``seconds`` pass; True if woken by a command."""
@@ -323,6 +320,5 @@ class Monitor:
             self.listener.on_status(status)
 
 
-def _make_detector(config: Config) -> PoseDetector:
-    p = config.processing
-    return PoseDetector(p.model, p.max_people, p.visibility_floor)
+def _make_detector(config: Config) -> PersonDetector:
+    return PersonDetector(config.processing, config.camera.view)

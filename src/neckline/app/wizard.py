@@ -22,7 +22,7 @@ from PyQt6.QtWidgets import (
 )
 
 from neckline.app.worker import MonitorThread
-from neckline.calibration import Calibration
+from neckline.calibration import Calibration, distance_advice
 from neckline.checks import live_checks
 from neckline.engine import Sample
 from neckline.safety import doctor_html
@@ -209,9 +209,12 @@ class CalibrationWizard(QDialog):
             self.calibration = calibration
             self.progress.setValue(100)
             self.countdown.setText("Done")
-            self.outcome.setText("Your neutral posture is saved for this camera. neckline now "
-                                 "judges your posture against it; recalibrate whenever you "
-                                 "change desk, chair or camera.")
+            text = ("Your neutral posture is saved for this camera. neckline now judges your "
+                    "posture against it; recalibrate whenever you change desk, chair or camera.")
+            advice = distance_advice(calibration)
+            if advice:
+                text += f"<br><br>{advice}"
+            self.outcome.setText(text)
             self.start_button.setText("Calibrate again")
             self.calibrated.emit(calibration)
         else:
