@@ -126,7 +126,7 @@ SHEET = (("neutral", Posture()), ("pitch 30", Posture(pitch_deg=30)),
          ("pitch 45", Posture(pitch_deg=45)), ("yaw -40", Posture(yaw_deg=-40)),
          ("roll -20", Posture(roll_deg=-20)), ("lean 15", Posture(lean_deg=15)),
          ("torso -10", Posture(torso_deg=-10)), ("forward 6 cm", Posture(forward_cm=6)),
-         ("lean in", Posture(closer_cm=22)))
+         ("lean in", Posture(closer_cm=16)))
 
 
 def contact_sheet(people: list[PersonPhoto], tools: Landmarkers, path: Path) -> None:

@@ -91,3 +91,25 @@ def test_clearly_closer_than_neutral_is_too_close() -> None:
     engine = calibrated(distance_cm=70.0)
     samples = run(engine, 10, 80, distance_cm=50.0)
     assert alerts_of(samples) == ["too_close"]
+
+
+def test_the_face_alone_is_presence_and_calibrates_the_head() -> None:
+    # Dim light: the pose model finds nobody, the face model does.
+    engine = PostureEngine(Config())
+    engine.start_calibration(5.0)
+    face = face_of()
+    for i in range(52):
+        engine.update(i / 10, [], [face])
+    assert engine.calibration is not None
+    assert "shoulder_roll" not in engine.calibration.neutral
+    bowed = face_of(pitch_deg=30.0)
+    samples = [engine.update(6 + i / 10, [], [bowed]) for i in range(700)]
+    assert {s.state for s in samples} == {"strained"}
+    assert samples[-1].metrics["shoulders_uneven"] is None
+    assert alerts_of(samples) == ["head_down"]
+
+
+def test_nobody_seen_by_either_model_is_away() -> None:
+    engine = calibrated()
+    sample = engine.update(10.0, [], [])
+    assert (sample.present, sample.state) == (False, "away")

@@ -13,17 +13,21 @@ STILL_DEG = 3.0  # largest head movement over the last second that counts as sti
 def live_checks(recent: Sequence[Sample], view: str) -> list[tuple[str, bool]]:
     """[(what the user should see, whether it holds now)], for the last second of samples."""
     last = recent[-1] if recent else None
-    in_view = last is not None and last.present and last.body is not None
+    in_view = last is not None and last.present
     body = last.body if last is not None else None
-    if body is None:
-        visible = False
-    elif view == "side":
-        visible = body.has(LEFT_EAR, LEFT_SHOULDER) or body.has(RIGHT_EAR, RIGHT_SHOULDER)
+    if view == "side":
+        visible = body is not None and (body.has(LEFT_EAR, LEFT_SHOULDER)
+                                        or body.has(RIGHT_EAR, RIGHT_SHOULDER))
+        parts = "your ear and shoulder"
     else:
-        visible = body.has(LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER)
+        face = last is not None and last.face is not None
+        shoulders = body is not None and body.has(LEFT_SHOULDER, RIGHT_SHOULDER)
+        pose_only = last is not None and last.face is None and body is not None \
+            and last.metrics.get("head_down") is not None
+        visible = (face or pose_only) and shoulders
+        parts = "your face and both shoulders"
     still = in_view and _spread(recent, "head_tilt") < STILL_DEG \
         and _spread(recent, "head_down") < STILL_DEG
-    parts = "your ear and shoulder" if view == "side" else "both ears and both shoulders"
     return [("You are in view", in_view),
             (f"The camera sees {parts}", visible),
             ("You are holding still", still)]

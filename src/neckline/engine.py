@@ -196,11 +196,16 @@ class PostureEngine:
             return metrics[problem]
         if self.view == "side":
             return metrics["cva"]
-        # One posture, one alert: bending the head down also carries the ears forward (about
-        # 4-5 cm at 30 deg), so forward head is judged only while the head is not bent down
-        # beyond the head-down threshold. Otherwise it counts as not measurable.
+        # One posture, one alert: bending the head down also carries the ears forward, and
+        # leaning the whole body in brings the head nearer however well the trunk is followed,
+        # so forward head is judged only while the head is not bent down beyond the head-down
+        # threshold and the eyes are not closer than the too-close limit. Otherwise it counts
+        # as not measurable.
         down = metrics["head_down"]
         if down is not None and down > self.threshold("head_down"):
+            return None
+        distance = metrics["too_close"]
+        if distance is not None and distance < self.threshold("too_close"):
             return None
         return metrics["forward_head"]
 

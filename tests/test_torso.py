@@ -1,0 +1,51 @@
+"""The torso's width followed by its texture: it scales with the trunk, not with the head."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neckline._cv2 import cv2
+from neckline.body import Body
+from neckline.demo import Person, frame
+from neckline.pose import PoseDetector
+from neckline.torso import ANCHOR_FRAMES, TorsoTracker
+
+
+def scaled(image: np.ndarray, k: float, centre: tuple[float, float]) -> np.ndarray:
+    m = np.array([[k, 0, centre[0] * (1 - k)], [0, k, centre[1] * (1 - k)]])
+    return cv2.warpAffine(image, m, (image.shape[1], image.shape[0]),
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def widths(images: list[np.ndarray]) -> list[float | None]:
+    tracker = TorsoTracker()
+    out = []
+    with PoseDetector("full") as detector:
+        for i, image in enumerate(images):
+            bodies: list[Body] = detector.detect(image, i * 0.1)
+            out.append(tracker.width_px(image, bodies[0]) if bodies else None)
+    return out
+
+
+def test_the_torso_width_follows_the_whole_person(astronaut: np.ndarray) -> None:
+    still = frame([Person(astronaut, 360, (320, 300))])
+    closer = scaled(still, 1.2, (320, 200))
+    seen = widths([still] * (ANCHOR_FRAMES + 5) + [closer] * 5)
+    assert all(w is None for w in seen[:ANCHOR_FRAMES - 1])
+    anchor = seen[ANCHOR_FRAMES + 4]
+    assert anchor is not None
+    assert seen[-1] == pytest.approx(1.2 * anchor, rel=0.02)
+
+
+def test_a_bigger_head_does_not_widen_the_torso(astronaut: np.ndarray) -> None:
+    # Only the head region grows (as when the head alone comes forward): the chest's texture,
+    # and so the width, stay; the pose model's shoulder points alone would move.
+    still = frame([Person(astronaut, 360, (320, 300))])
+    head_box = (slice(60, 230), slice(220, 420))
+    bigger = still.copy()
+    bigger[head_box] = scaled(still, 1.12, (320, 150))[head_box]
+    seen = widths([still] * (ANCHOR_FRAMES + 5) + [bigger] * 5)
+    anchor = seen[ANCHOR_FRAMES + 4]
+    assert anchor is not None and seen[-1] is not None
+    assert seen[-1] == pytest.approx(anchor, rel=0.01)
