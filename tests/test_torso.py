@@ -24,7 +24,8 @@ def widths(images: list[np.ndarray]) -> list[float | None]:
     with PoseDetector("full") as detector:
         for i, image in enumerate(images):
             bodies: list[Body] = detector.detect(image, i * 0.1)
-            out.append(tracker.width_px(image, bodies[0]) if bodies else None)
+            followed = tracker.follow(image, bodies[0]) if bodies else None
+            out.append(followed[0] if followed else None)
     return out
 
 
@@ -49,3 +50,24 @@ def test_a_bigger_head_does_not_widen_the_torso(astronaut: np.ndarray) -> None:
     anchor = seen[ANCHOR_FRAMES + 4]
     assert anchor is not None and seen[-1] is not None
     assert seen[-1] == pytest.approx(anchor, rel=0.01)
+
+
+def rolls(images: list[np.ndarray]) -> list[float | None]:
+    tracker = TorsoTracker()
+    out = []
+    with PoseDetector("full") as detector:
+        for i, image in enumerate(images):
+            bodies: list[Body] = detector.detect(image, i * 0.1)
+            followed = tracker.follow(image, bodies[0]) if bodies else None
+            out.append(followed[1] if followed else None)
+    return out
+
+
+def test_the_torso_roll_follows_a_tipped_trunk_with_a_level_head(hopper: np.ndarray) -> None:
+    still = frame([Person(hopper, 360, (320, 300))])
+    tipped = frame([Person(hopper, 360, (320, 300), angle_deg=10.0)])
+    tipped[40:210, 230:410] = still[40:210, 230:410]  # the head stays level where it was
+    seen = rolls([still] * (ANCHOR_FRAMES + 5) + [tipped] * 5)
+    before, after = seen[ANCHOR_FRAMES + 4], seen[-1]
+    assert before is not None and after is not None
+    assert after - before == pytest.approx(10.0, abs=1.0)

@@ -1,11 +1,13 @@
 """``neckline bench SOURCE``: where the time goes, on this machine, for one source.
 
 1. decode: reading and skipping frames of the source at the processing rate, per analysed frame;
-2. pose model: ``PoseDetector.detect`` alone (colour conversion + MediaPipe), per frame;
-3. engine: everything neckline does with the landmarks (choosing the user, geometry incl.
-   solvePnP, smoothing, alert rules), replayed on the bodies from step 2, per frame;
-4. analyze: the whole ``neckline analyze`` loop, as wall time and CPU time per second of source
-   time, and its real-time factor (source seconds per wall second).
+2. models: the pose model and the face model each alone (colour conversion + MediaPipe), per
+   frame;
+3. engine: everything neckline does with the landmarks (choosing the user, head and body
+   geometry, smoothing, alert rules), replayed on the landmarks from step 2, per frame;
+4. analyze: the whole ``neckline analyze`` loop at default settings (the pose model at its own
+   lower rate, the adaptive rate), as wall time and CPU time per second of source time, and its
+   real-time factor (source seconds per wall second).
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ class Body:
     width: int
     height: int
     torso_px: float | None = None  # the torso's width followed by its texture (neckline.torso)
+    torso_roll: float | None = None  # and its roll, in degrees like the shoulder line
 
     def has(self, *indices: int) -> bool:
         return bool(np.all(np.isfinite(self.points[list(indices)])))

@@ -54,9 +54,10 @@ class PersonDetector:
         bodies = self.pose.detect(image_bgr, t)
         if self.torso is not None and bodies:
             largest = max(range(len(bodies)), key=lambda i: bodies[i].size)
-            width = self.torso.width_px(image_bgr, bodies[largest])
-            if width is not None:
-                bodies[largest] = dataclasses.replace(bodies[largest], torso_px=width)
+            followed = self.torso.follow(image_bgr, bodies[largest])
+            if followed is not None:
+                bodies[largest] = dataclasses.replace(bodies[largest], torso_px=followed[0],
+                                                      torso_roll=followed[1])
         return bodies
 
     def close(self) -> None:

@@ -16,7 +16,9 @@ head roll
     sideways also rolls the head and is counted, as it should be. Turning the head (yaw) more
     than ~30 deg hides an ear; pitch barely moves the ear line.
 shoulder roll
-    Same for the shoulder line. Reaching for the mouse with one arm raises that shoulder.
+    The torso's roll followed by the chest's texture (``neckline.torso``), which a level head
+    does not hold back; where the chest cannot be followed, the angle of the pose model's
+    shoulder line (which reaching for the mouse with one arm raises).
 head pitch, eye distance
     OpenCV ``solvePnP`` of the seven face landmarks (nose, eyes, ears, mouth corners) against
     the generic head below, scaled to the configured head breadth, with a pinhole camera whose
@@ -199,7 +201,8 @@ def measure(body: Body | None, *, view: str, field_of_view_deg: float,
         return RawMeasures(head_pitch=pitch, cva=cva)
     shoulder_px = roll_of_shoulders = None
     if body is not None:
-        roll_of_shoulders = shoulder_roll(body)
+        roll_of_shoulders = body.torso_roll if body.torso_roll is not None \
+            else shoulder_roll(body)
         if body.torso_px is not None:
             shoulder_px = body.torso_px
         elif body.has(LEFT_SHOULDER, RIGHT_SHOULDER):

@@ -1,4 +1,5 @@
-"""The torso's apparent size, tracked from its own texture: the reference forward head needs.
+"""The torso followed by its own texture: its apparent size (the reference forward head needs)
+and its roll (the shoulder line that uneven shoulders are judged by).
 
 Forward head is the head coming toward the camera while the trunk stays. The trunk's distance
 is read from its apparent width; the pose model's shoulder points are a poor ruler for it,
@@ -8,7 +9,10 @@ chest's own texture does not move when only the head does. So the torso is follo
 features in the band below the shoulder line: each frame is matched with an anchor frame and a
 similarity transform (RANSAC) gives its scale. The anchor's width is the pose model's shoulder
 width, averaged over the first frames, so the result stays in the same pixels as the shoulder
-width it replaces.
+width it replaces. The same transform's rotation is the torso's roll, added to the anchor's
+shoulder-line angle: a trunk tipped sideways turns the chest, while a head held level (which the
+pose model's shoulder points partly follow: a 10-deg torso tilt read 3-9 deg) does not hold it
+back, and neither does one shoulder raised to reach for the mouse.
 
 Limits: a plain, dark or very smooth top has too few corners to follow; then (and whenever
 fewer than ``MIN_MATCHES`` features agree) the pose model's shoulder width is used instead.
@@ -18,6 +22,7 @@ with the one it was taken against (about 1-2% apart, a centimetre of forward hea
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import numpy as np
@@ -36,16 +41,21 @@ class TorsoTracker:
         self._matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
         self._anchor: tuple[np.ndarray, np.ndarray] | None = None  # points, descriptors
         self._widths: list[float] = []  # shoulder width / scale over the first frames
+        self._rolls: list[float] = []  # shoulder-line angle - rotation over the first frames
         self._anchor_px: float | None = None
+        self._anchor_roll = 0.0
 
     def reset(self) -> None:
         """Forget the anchor (a new camera, or a long gap in which the person may have moved)."""
         self._anchor = None
         self._widths = []
+        self._rolls = []
         self._anchor_px = None
+        self._anchor_roll = 0.0
 
-    def width_px(self, image_bgr: np.ndarray, body: Body) -> float | None:
-        """The torso's width in pixels in this frame, or None where it cannot be followed."""
+    def follow(self, image_bgr: np.ndarray, body: Body) -> tuple[float, float] | None:
+        """(the torso's width in pixels, its roll in degrees as ``geometry.shoulder_roll``
+        measures it) in this frame, or None where it cannot be followed."""
         if not body.has(LEFT_SHOULDER, RIGHT_SHOULDER):
             return None
         left, right = body.point(LEFT_SHOULDER), body.point(RIGHT_SHOULDER)
@@ -57,10 +67,12 @@ class TorsoTracker:
         points, descriptors = self._features(grey, left, right, shoulders, grow)
         if descriptors is None or len(points) < MIN_MATCHES:
             return None
+        line = math.degrees(math.atan2(left[1] - right[1], left[0] - right[0]))
         if self._anchor is None:
             self._anchor = (points, descriptors)
             self._widths = [shoulders]
-            return None if len(self._widths) < ANCHOR_FRAMES else self._anchor_px
+            self._rolls = [line]
+            return None
         matches = self._matcher.match(self._anchor[1], descriptors)
         if len(matches) < MIN_MATCHES:
             return None
@@ -71,12 +83,15 @@ class TorsoTracker:
         if transform is None or int(inliers.sum()) < MIN_MATCHES:
             return None
         scale = float(np.hypot(transform[0, 0], transform[1, 0]))
+        turn = math.degrees(math.atan2(transform[1, 0], transform[0, 0]))
         if self._anchor_px is None:
             self._widths.append(shoulders / scale)
+            self._rolls.append(line - turn)
             if len(self._widths) < ANCHOR_FRAMES:
                 return None
             self._anchor_px = statistics.median(self._widths)
-        return self._anchor_px * scale
+            self._anchor_roll = statistics.median(self._rolls)
+        return self._anchor_px * scale, self._anchor_roll + turn
 
     def _features(self, grey: np.ndarray, left: np.ndarray, right: np.ndarray,
                   shoulders: float, grow: float) -> tuple[np.ndarray, np.ndarray | None]:
