@@ -199,7 +199,8 @@ def _json(results: list[ClipResult], checks: list[RenderCheck]) -> dict[str, obj
                    "missed": r.missed, "false_alarms": r.false_alarms,
                    "measured": r.measured, "neutral": r.neutral} for r in results],
         "render_checks": [{"person": c.person, "axis": c.axis, "applied": c.applied,
-                           "recovered": c.recovered, "passed": c.passed} for c in checks],
+                           "recovered": c.recovered, "canonical_fit": c.canonical_fit,
+                           "passed": c.passed} for c in checks],
     }
 
 
@@ -212,10 +213,13 @@ def _markdown(results: list[ClipResult], checks: list[RenderCheck]) -> str:
              "\n### Every clip\n", detail_table(results, markdown=True)]
     if checks:
         parts += ["\n### Render check\n",
-                  "| person | axis | applied | recovered | share |", "|---|---|---|---|---|"]
+                  "| person | axis | applied, ° | face model's matrix, ° | share | "
+                  "fit to the canonical face, ° |", "|---|---|---|---|---|---|"]
         parts += [f"| {c.person} | {c.axis} | {c.applied:g} | "
                   f"{'lost' if c.recovered is None else f'{c.recovered:.1f}'} | "
-                  f"{'-' if c.share is None else f'{c.share:.0%}'} |" for c in checks]
+                  f"{'-' if c.share is None else f'{c.share:.0%}'} | "
+                  f"{'-' if c.canonical_fit is None else f'{c.canonical_fit:.1f}'} |"
+                  for c in checks]
     return "\n".join(parts) + "\n"
 
 
