@@ -34,6 +34,7 @@ from vset.score import (
     confusion_table,
     detail_table,
     error_table,
+    posture_error_table,
     run_analyze,
     score,
     verdict,
@@ -173,6 +174,9 @@ def _print_report(results: list[ClipResult], checks: list[RenderCheck], seconds:
     print("Confusion matrix: posture shown -> alerts raised (clips; * = expected)")
     print(confusion_table(results))
     print()
+    print("Measure errors by posture shown (mean absolute against the applied value):")
+    print(posture_error_table(results))
+    print()
     print("Measure errors against the applied values (mean absolute, settled hold):")
     print(error_table(results))
     print(error_table(results, by_person=True))
@@ -194,6 +198,7 @@ def _print_report(results: list[ClipResult], checks: list[RenderCheck], seconds:
 def _json(results: list[ClipResult], checks: list[RenderCheck]) -> dict[str, object]:
     return {
         "clips": [{"name": r.clip.name, "kind": r.clip.kind, "truth": r.clip.truth(),
+                   "distance_cm": r.clip.distance_cm,
                    "expected": r.clip.expected, "allowed": r.clip.allowed,
                    "error": r.error, "alerts": r.alerts, "hits": r.hits, "late": r.late,
                    "missed": r.missed, "false_alarms": r.false_alarms,
@@ -207,6 +212,8 @@ def _json(results: list[ClipResult], checks: list[RenderCheck]) -> dict[str, obj
 def _markdown(results: list[ClipResult], checks: list[RenderCheck]) -> str:
     parts = ["### Confusion matrix (posture shown → alerts raised; * = expected)\n",
              confusion_table(results, markdown=True),
+             "\n### Measure errors by posture shown (mean absolute against the applied value)\n",
+             posture_error_table(results, markdown=True),
              "\n### Measure errors (mean absolute, settled hold)\n",
              error_table(results, markdown=True),
              "\n" + error_table(results, by_person=True, markdown=True),

@@ -177,20 +177,12 @@ def error_table(results: list[ClipResult], by_person: bool = False,
     the hold; for the distance, its change from the neutral against the applied change)."""
     groups: dict[str, dict[str, list[float]]] = {}
     for r in results:
-        if r.error or not r.measured:
+        if r.error or not r.measured or r.clip.hold is None:
             continue
-        truth = r.clip.truth()
         group = r.clip.person if by_person else "all"
         errs = groups.setdefault(group, {m: [] for m in MEASURES})
-        for m in MEASURES:
-            if m not in r.measured:
-                continue
-            if m == "distance_cm":
-                if "distance_cm" in r.neutral:
-                    change = r.measured[m] - r.neutral[m]
-                    errs[m].append(abs(change - (truth[m] - r.clip.distance_cm)))
-            else:
-                errs[m].append(abs(r.measured[m] - truth[m]))
+        for m, e in _errors(r).items():
+            errs[m].append(e)
     header = ["who", *[f"{m} ({'cm' if m in ('forward_head', 'distance_cm') else 'deg'})"
                        for m in MEASURES]]
     rows = []
@@ -199,6 +191,38 @@ def error_table(results: list[ClipResult], by_person: bool = False,
                  for v in errs.values()]
         rows.append([group, *cells])
     return _table(header, rows, markdown)
+
+
+def posture_error_table(results: list[ClipResult], markdown: bool = False) -> str:
+    """Rows: the posture shown; cells: each measure's mean absolute error against what was
+    applied (its own axis, and the cross-talk into the others, whose applied value is 0)."""
+    rows: dict[str, dict[str, list[float]]] = {}
+    for r in results:
+        if r.error or not r.measured or r.clip.hold is None:
+            continue
+        errs = rows.setdefault(r.clip.kind, {m: [] for m in MEASURES})
+        for m, e in _errors(r).items():
+            errs[m].append(e)
+    header = ["posture shown", *[f"{m} ({'cm' if m in ('forward_head', 'distance_cm') else '°'})"
+                                 for m in MEASURES]]
+    table = [[kind, *[f"{statistics.mean(v):.1f}" if v else "-" for v in errs.values()]]
+             for kind, errs in rows.items()]
+    return _table(header, table, markdown)
+
+
+def _errors(r: ClipResult) -> dict[str, float]:
+    truth = r.clip.truth()
+    out = {}
+    for m in MEASURES:
+        if m not in r.measured:
+            continue
+        if m == "distance_cm":
+            if m in r.neutral:
+                change = r.measured[m] - r.neutral[m]
+                out[m] = abs(change - (truth[m] - r.clip.distance_cm))
+        else:
+            out[m] = abs(r.measured[m] - truth[m])
+    return out
 
 
 def detail_table(results: list[ClipResult], markdown: bool = False) -> str:
