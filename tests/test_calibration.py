@@ -62,8 +62,8 @@ def test_the_face_alone_calibrates_the_head() -> None:
 
 
 def test_a_head_tipped_against_the_shoulders_is_not_a_neutral() -> None:
-    frames = [frame(roll=12.0)] * 40  # shoulder line at 0.5 deg
-    with pytest.raises(CalibrationError, match="tipped 12 deg to the left against your shoulders"):
+    frames = [frame(roll=16.0)] * 40  # shoulder line at 0.5 deg
+    with pytest.raises(CalibrationError, match="tipped 16 deg to the left against your shoulders"):
         compute_calibration(frames, "front", SETTINGS)
 
 

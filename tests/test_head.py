@@ -113,3 +113,16 @@ def test_nobody_seen_by_either_model_is_away() -> None:
     engine = calibrated()
     sample = engine.update(10.0, [], [])
     assert (sample.present, sample.state) == (False, "away")
+
+
+def test_shoulders_not_calibrated_are_not_judged() -> None:
+    # Calibrated from the face alone (the body was not found in the dark): when the body
+    # appears later, its shoulder line is not compared with a neutral that was never taken.
+    engine = PostureEngine(Config())
+    engine.start_calibration(5.0)
+    for i in range(52):
+        engine.update(i / 10, [], [face_of()])
+    tipped = pose_body(lean_deg=12.0)
+    samples = [engine.update(6 + i / 10, [tipped], [face_of()]) for i in range(1500)]
+    assert all(s.metrics["shoulders_uneven"] is None for s in samples)
+    assert alerts_of(samples) == []

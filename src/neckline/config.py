@@ -106,10 +106,10 @@ class CalibrationConfig:
     max_spread_deg: float = _opt(4.0, "Largest spread (robust, degrees) of head tilt or head "
                                  "pitch accepted while calibrating; more is 'moving too much'.",
                                  lo=1.0, hi=20.0)
-    max_neutral_tilt_deg: float = _opt(8.0, "A calibration is refused when the head is tipped "
+    max_neutral_tilt_deg: float = _opt(10.0, "A calibration is refused when the head is tipped "
                                        "sideways more than this against the shoulder line "
-                                       "(natural tilt is within about 5 deg).", lo=2.0,
-                                       hi=30.0)
+                                       "(natural tilt is within about 5 deg; the shoulder line "
+                                       "itself reads within about 3 deg).", lo=2.0, hi=30.0)
     max_neutral_turn_deg: float = _opt(15.0, "A calibration is refused when the face is turned "
                                        "away from the camera more than this; raise it if your "
                                        "camera sits well off to one side of the screen.",

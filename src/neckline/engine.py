@@ -217,7 +217,11 @@ class PostureEngine:
         neutral = self.calibration.neutral if self.calibration else {}
 
         def rel(value: float | None, key: str) -> float | None:
-            return None if value is None else value - neutral.get(key, 0.0)
+            # Uncalibrated: against level and facing the camera. Calibrated without this
+            # measure (from the face alone, say): not judged until the next calibration.
+            if value is None or (self.calibration is not None and key not in neutral):
+                return None
+            return value - neutral.get(key, 0.0)
 
         head = rel(raw.head_roll, "head_roll")
         shoulders = rel(raw.shoulder_roll, "shoulder_roll")
