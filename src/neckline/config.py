@@ -56,7 +56,8 @@ class ProcessingConfig:
                       "or 'lite' (errors up to ~6 deg, 30% less CPU).", choices=("full", "lite"))
     pose_rate_fps: float = _opt(5.0, "With the face model, the pose model (shoulders, and the "
                                 "torso that forward head is measured against) runs at most this "
-                                "often; the face model runs on every analysed frame.",
+                                "often, and at most on every other frame; the face model runs "
+                                "on every analysed frame.",
                                 lo=0.5, hi=30.0)
     head_model: str = _opt("face", "Where the head's tilt, bend, turn and distance come from: "
                            "'face' (MediaPipe's face mesh with irises: accurate and cheap) or "

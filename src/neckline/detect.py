@@ -24,6 +24,7 @@ class PersonDetector:
     def __init__(self, processing: ProcessingConfig, view: str = "front") -> None:
         self._pose_period = 1.0 / processing.pose_rate_fps
         self._pose_t: float | None = None
+        self._last_t: float | None = None
         self._bodies: list[Body] = []
         self.pose = PoseDetector(processing.model, processing.max_people,
                                  processing.visibility_floor)
@@ -40,11 +41,14 @@ class PersonDetector:
 
     def detect(self, image_bgr: np.ndarray, t: float) -> tuple[list[Body], list[Face] | None]:
         """Bodies and faces in this frame. With the face model, the pose model runs only every
-        ``1/pose_rate_fps`` seconds (the body's measures change slowly), and its last bodies
-        stand in between; it runs at once when no face is seen, so presence never waits."""
+        ``1/pose_rate_fps`` seconds and at most every other frame (the body's measures change
+        slowly), and its last bodies stand in between; it runs at once when no face is seen,
+        so presence never waits."""
         faces = self.face.detect(image_bgr, t) if self.face is not None else None
-        due = (self._pose_t is None or t - self._pose_t >= self._pose_period - 1e-6
-               or t < self._pose_t)
+        interval = 0.0 if self._last_t is None else t - self._last_t
+        self._last_t = t
+        due = (self._pose_t is None or t < self._pose_t
+               or t - self._pose_t >= max(self._pose_period, 1.5 * interval) - 1e-6)
         if faces is None or due or not faces:
             self._bodies = self._detect_bodies(image_bgr, t)
             self._pose_t = t
