@@ -18,15 +18,19 @@ def scaled(image: np.ndarray, k: float, centre: tuple[float, float]) -> np.ndarr
                           borderMode=cv2.BORDER_REPLICATE)
 
 
-def widths(images: list[np.ndarray]) -> list[float | None]:
+def followed(images: list[np.ndarray]) -> list[tuple[float, float] | None]:
+    """(width, roll) of the torso in each frame, as PersonDetector follows it."""
     tracker = TorsoTracker()
     out = []
     with PoseDetector("full") as detector:
         for i, image in enumerate(images):
             bodies: list[Body] = detector.detect(image, i * 0.1)
-            followed = tracker.follow(image, bodies[0]) if bodies else None
-            out.append(followed[0] if followed else None)
+            out.append(tracker.follow(image, bodies[0]) if bodies else None)
     return out
+
+
+def widths(images: list[np.ndarray]) -> list[float | None]:
+    return [f[0] if f else None for f in followed(images)]
 
 
 def test_the_torso_width_follows_the_whole_person(astronaut: np.ndarray) -> None:
@@ -53,14 +57,7 @@ def test_a_bigger_head_does_not_widen_the_torso(astronaut: np.ndarray) -> None:
 
 
 def rolls(images: list[np.ndarray]) -> list[float | None]:
-    tracker = TorsoTracker()
-    out = []
-    with PoseDetector("full") as detector:
-        for i, image in enumerate(images):
-            bodies: list[Body] = detector.detect(image, i * 0.1)
-            followed = tracker.follow(image, bodies[0]) if bodies else None
-            out.append(followed[1] if followed else None)
-    return out
+    return [f[1] if f else None for f in followed(images)]
 
 
 def test_the_torso_roll_follows_a_tipped_trunk_with_a_level_head(hopper: np.ndarray) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -23,50 +24,40 @@ def canonical_face() -> np.ndarray:
     return np.asarray(vertices * np.array([1.0, -1.0, -1.0]), dtype=np.float64)
 
 
-def _floats(message: bytes, number: int) -> list[float]:
-    """Every float of repeated field ``number``, packed or one by one."""
-    out: list[float] = []
+def _fields(message: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(field number, wire type, payload) of each field of a protobuf message."""
     i = 0
     while i < len(message):
         key, i = _varint(message, i)
-        kind = key & 7
+        number, kind = key >> 3, key & 7
         if kind == 0:
+            start = i
             _, i = _varint(message, i)
-        elif kind == 1:
-            i += 8
-        elif kind == 5:
-            if key >> 3 == number:
-                out.append(float(np.frombuffer(message[i:i + 4], dtype="<f4")[0]))
-            i += 4
+        elif kind in (1, 5):
+            start = i
+            i += 8 if kind == 1 else 4
         elif kind == 2:
-            length, i = _varint(message, i)
-            if key >> 3 == number:
-                out.extend(np.frombuffer(message[i:i + length], dtype="<f4").tolist())
-            i += length
+            length, start = _varint(message, i)
+            i = start + length
         else:
             raise ValueError(f"unexpected protobuf wire type {kind}")
+        yield number, kind, message[start:i]
+
+
+def _floats(message: bytes, number: int) -> list[float]:
+    """Every float of repeated field ``number``, packed or one by one."""
+    out: list[float] = []
+    for n, kind, payload in _fields(message):
+        if n == number and kind in (2, 5):
+            out.extend(np.frombuffer(payload, dtype="<f4").tolist())
     return out
 
 
 def _field(message: bytes, number: int) -> bytes:
     """The first length-delimited field ``number`` of a protobuf message."""
-    i = 0
-    while i < len(message):
-        key, i = _varint(message, i)
-        kind = key & 7
-        if kind == 0:
-            _, i = _varint(message, i)
-        elif kind == 1:
-            i += 8
-        elif kind == 5:
-            i += 4
-        elif kind == 2:
-            length, i = _varint(message, i)
-            if key >> 3 == number:
-                return message[i:i + length]
-            i += length
-        else:
-            raise ValueError(f"unexpected protobuf wire type {kind}")
+    for n, kind, payload in _fields(message):
+        if n == number and kind == 2:
+            return payload
     raise KeyError(number)
 
 

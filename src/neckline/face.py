@@ -6,15 +6,14 @@ import os
 
 import numpy as np
 
-from neckline._cv2 import cv2
 from neckline._native import quiet_native_stderr
 from neckline.errors import ModelError
 from neckline.head import Face
 from neckline.models import load_model
+from neckline.stream import VideoStream
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
-import mediapipe as mp
 from mediapipe.tasks.python import BaseOptions, vision
 
 
@@ -34,23 +33,12 @@ class FaceDetector:
         )
         try:
             with quiet_native_stderr():
-                self._landmarker = vision.FaceLandmarker.create_from_options(options)
+                self._stream = VideoStream(vision.FaceLandmarker.create_from_options(options))
         except (RuntimeError, ValueError) as e:
             raise ModelError(f"The face model cannot be loaded ({e}).") from None
-        self._last_ms = -1
-        self._first = True
 
     def detect(self, image_bgr: np.ndarray, t: float) -> list[Face]:
-        ms = max(round(t * 1000), self._last_ms + 1)
-        self._last_ms = ms
-        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        if self._first:
-            self._first = False
-            with quiet_native_stderr():
-                result = self._landmarker.detect_for_video(image, ms)
-        else:
-            result = self._landmarker.detect_for_video(image, ms)
+        result = self._stream.run(image_bgr, t)
         height, width = image_bgr.shape[:2]
         faces = []
         matrices = result.facial_transformation_matrixes or []
@@ -62,4 +50,4 @@ class FaceDetector:
         return faces
 
     def close(self) -> None:
-        self._landmarker.close()
+        self._stream.close()

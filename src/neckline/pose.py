@@ -6,15 +6,14 @@ import os
 
 import numpy as np
 
-from neckline._cv2 import cv2
 from neckline._native import quiet_native_stderr
 from neckline.body import Body, body_from_normalized
 from neckline.errors import ModelError
 from neckline.models import load_model
+from neckline.stream import VideoStream
 
 os.environ.setdefault("GLOG_minloglevel", "2")  # mediapipe's C++ info lines are not for users
 
-import mediapipe as mp
 from mediapipe.tasks.python import BaseOptions, vision
 
 
@@ -34,25 +33,14 @@ class PoseDetector:
         )
         try:
             with quiet_native_stderr():
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+                self._stream = VideoStream(vision.PoseLandmarker.create_from_options(options))
         except (RuntimeError, ValueError) as e:
             raise ModelError(f"The {model} pose model cannot be loaded ({e}).") from None
         self.visibility_floor = visibility_floor
-        self._last_ms = -1
-        self._first = True
 
     def detect(self, image_bgr: np.ndarray, t: float) -> list[Body]:
         """Everyone found in ``image_bgr`` at source time ``t`` seconds."""
-        ms = max(round(t * 1000), self._last_ms + 1)
-        self._last_ms = ms
-        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        if self._first:  # the graph logs a start-up warning on its first frame
-            self._first = False
-            with quiet_native_stderr():
-                result = self._landmarker.detect_for_video(image, ms)
-        else:
-            result = self._landmarker.detect_for_video(image, ms)
+        result = self._stream.run(image_bgr, t)
         height, width = image_bgr.shape[:2]
         bodies = []
         for landmarks in result.pose_landmarks:
@@ -63,7 +51,7 @@ class PoseDetector:
         return bodies
 
     def close(self) -> None:
-        self._landmarker.close()
+        self._stream.close()
 
     def __enter__(self) -> PoseDetector:
         return self
