@@ -28,7 +28,9 @@ def test_held_tilt_alerts_once_at_the_right_time(videos: dict[str, Path],
     assert set(r) == {"source", "duration_s", "frames", "frames_analyzed", "calibration",
                       "summary", "timeline", "alerts"}
     assert r["duration_s"] == pytest.approx(90.0)
-    assert r["frames"] == 900 and r["frames_analyzed"] == 900
+    # every frame is read; while the picture is steady (held tilt included) 2 a second are
+    # analysed instead of 10
+    assert r["frames"] == 900 and 200 < r["frames_analyzed"] < 900
     assert r["calibration"]["view"] == "front"
     alerts = r["alerts"]
     assert [a["problem"] for a in alerts] == ["head_tilt"]

@@ -78,8 +78,10 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
     rate: float | Callable[[], float] = full_fps
     if adaptive is not None:
         rate = lambda: adaptive.fps  # noqa: E731
+    slowest_fps = min(adaptive.idle_fps, full_fps) if adaptive else full_fps
+    period = 1.0 / full_fps  # the last spacing between frames: what the last frame stands for
+    previous_t: float | None = None
     try:
-        period = 1.0 / full_fps  # the spacing in force when the previous frame was taken
         for frame in source.sampled(rate):
             sample = engine.update(frame.t, *detector.detect(frame.image, frame.t))
             if adaptive is not None:
@@ -88,10 +90,11 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
                 result.calibration = engine.calibration
             result.frames_analyzed += 1
             result.frames = frame.index + 1
-            if previous is not None:
-                _account(result, previous, min(frame.t - previous.t, 2 * period))
+            if previous is not None:  # a gap (a stalled camera) counts for two frames at most
+                _account(result, previous, min(frame.t - previous.t, 2.0 / slowest_fps))
             previous = sample
-            period = 1.0 / (adaptive.fps if adaptive else full_fps)
+            period = frame.t - previous_t if previous_t is not None else period
+            previous_t = frame.t
             second = math.floor(sample.t)
             if second != last_second or sample.state != last_state:
                 result.timeline.append(_entry(sample))
@@ -103,8 +106,7 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
                 progress(sample.t)
     except KeyboardInterrupt:
         result.interrupted = True
-    if previous is not None:
-        period = 1.0 / full_fps
+    if previous is not None:  # the last frame stands for one period (the one in force)
         _account(result, previous, period)
         result.duration_s = previous.t + period
     if source.frame_count and not result.interrupted:
