@@ -51,6 +51,7 @@ def videos(tmp_path_factory: pytest.TempPathFactory, hopper: np.ndarray,
         "away": [(10, [upright]), (70, []), (5, [upright])],
         "second_person": [(10, [upright]), (70, [upright, small_tilted])],
         "nobody": [(8, [])],
+        "upright": [(40, [upright])],
     }
     return {name: write_video(folder / f"{name}.avi", segments)
             for name, segments in specs.items()}

@@ -26,8 +26,11 @@ def live_checks(recent: Sequence[Sample], view: str) -> list[tuple[str, bool]]:
             and last.metrics.get("head_down") is not None
         visible = (face or pose_only) and shoulders
         parts = "your face and both shoulders"
-    still = in_view and _spread(recent, "head_tilt") < STILL_DEG \
-        and _spread(recent, "head_down") < STILL_DEG
+    # Judged on the calibrating samples: the moment calibration ends, the measures jump from
+    # "against level" to "against your neutral", which is not movement.
+    window = [x for x in recent if x.state == "calibrating"] or list(recent)
+    still = in_view and _spread(window, "head_tilt") < STILL_DEG \
+        and _spread(window, "head_down") < STILL_DEG
     return [("You are in view", in_view),
             (f"The camera sees {parts}", visible),
             ("You are holding still", still)]

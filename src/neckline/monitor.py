@@ -201,8 +201,8 @@ class Monitor:
             self.listener.on_calibration(None, str(e))
             sample = self.engine.update(t, bodies, faces)
         else:
-            if self._calibration_finished():
-                assert self.engine.calibration is not None and self.source is not None
+            if self._calibration_finished() and self.engine.calibration is not None \
+                    and self.source is not None:  # (not when the calibration was cancelled)
                 calibration = dataclasses.replace(self.engine.calibration,
                                                   camera=self.source.name)
                 self.engine.calibration = calibration
