@@ -80,7 +80,6 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
         rate = lambda: adaptive.fps  # noqa: E731
     slowest_fps = min(adaptive.idle_fps, full_fps) if adaptive else full_fps
     period = 1.0 / full_fps  # the last spacing between frames: what the last frame stands for
-    previous_t: float | None = None
     try:
         for frame in source.sampled(rate):
             sample = engine.update(frame.t, *detector.detect(frame.image, frame.t))
@@ -91,10 +90,9 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
             result.frames_analyzed += 1
             result.frames = frame.index + 1
             if previous is not None:  # a gap (a stalled camera) counts for two frames at most
-                _account(result, previous, min(frame.t - previous.t, 2.0 / slowest_fps))
+                period = frame.t - previous.t
+                _account(result, previous, min(period, 2.0 / slowest_fps))
             previous = sample
-            period = frame.t - previous_t if previous_t is not None else period
-            previous_t = frame.t
             second = math.floor(sample.t)
             if second != last_second or sample.state != last_state:
                 result.timeline.append(_entry(sample))

@@ -157,10 +157,7 @@ class PostureEngine:
             raw = measure(user, view=self.view,
                           field_of_view_deg=self.config.camera.field_of_view_deg,
                           head_breadth_cm=m.head_breadth_cm, face=face,
-                          eye_spacing_cm=m.eye_spacing_cm)
-            if faces is not None and face is None and self.view == "front":
-                # Face mode with no face in view: the body's measures only.
-                raw = RawMeasures(shoulder_roll=raw.shoulder_roll, shoulder_px=raw.shoulder_px)
+                          head_from_face=faces is not None, eye_spacing_cm=m.eye_spacing_cm)
         if self._calibrating is not None:
             start, seconds = self._calibrating
             if start != start:  # NaN: the window starts at the first frame after the request

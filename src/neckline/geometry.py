@@ -191,9 +191,10 @@ def side_view(body: Body) -> tuple[float | None, float | None]:
 
 def measure(body: Body | None, *, view: str, field_of_view_deg: float,
             head_breadth_cm: float, face: Face | None = None,
-            eye_spacing_cm: float = 6.3) -> RawMeasures:
-    """Everything neckline measures in one frame of one person. With a ``face`` the head is
-    read from the face mesh; without one (the pose-only method) from the body's face points."""
+            head_from_face: bool = False, eye_spacing_cm: float = 6.3) -> RawMeasures:
+    """Everything neckline measures in one frame of one person. With ``head_from_face`` the
+    head is read from ``face`` (no head measures when no face is seen); otherwise (the
+    pose-only method) from the body's face points."""
     if view == "side":
         if body is None:
             return RawMeasures()
@@ -208,9 +209,9 @@ def measure(body: Body | None, *, view: str, field_of_view_deg: float,
         elif body.has(LEFT_SHOULDER, RIGHT_SHOULDER):
             shoulder_px = float(np.linalg.norm(body.point(LEFT_SHOULDER)
                                                - body.point(RIGHT_SHOULDER)))
-    if face is not None:
-        reading = read_head(face, focal_length_px(face.width, field_of_view_deg),
-                            eye_spacing_cm)
+    if head_from_face:
+        reading = None if face is None else read_head(
+            face, focal_length_px(face.width, field_of_view_deg), eye_spacing_cm)
         if reading is None:
             return RawMeasures(shoulder_roll=roll_of_shoulders, shoulder_px=shoulder_px)
         return RawMeasures(
