@@ -119,16 +119,16 @@ def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
     neutral = {k: float(np.median(v)) for k, v in series.items()}
     noise = {k: robust_std(np.diff(v)) / math.sqrt(2.0) for k, v in series.items()}
     if view == "front":
-        _check_neutral(neutral, both, settings)
+        for key in ("eye_distance_cm", "head_yaw"):
+            values = [getattr(f, key) for f in both if getattr(f, key) is not None]
+            if values:
+                neutral[key] = float(np.median(values))
+        _check_neutral(neutral, settings)
         if "head_depth_cm" in neutral:
             forward = forward_shift_cm(series["head_depth_cm"], series["shoulder_px"],
                                        neutral["head_depth_cm"], neutral["shoulder_px"])
             noise["forward_head"] = robust_std(np.diff(forward)) / math.sqrt(2.0)
             spread["forward_head"] = robust_std(forward)
-        for key in ("eye_distance_cm", "head_yaw"):
-            values = [getattr(f, key) for f in both if getattr(f, key) is not None]
-            if values:
-                neutral[key] = float(np.median(values))
     return Calibration(view, neutral, noise, spread, total, camera)
 
 
@@ -154,8 +154,7 @@ def distance_advice(calibration: Calibration) -> str | None:
     return None
 
 
-def _check_neutral(neutral: dict[str, float], frames: Sequence[RawMeasures],
-                   settings: CalibrationConfig) -> None:
+def _check_neutral(neutral: dict[str, float], settings: CalibrationConfig) -> None:
     """Refuses a neutral that is visibly not neutral: the head tipped against the shoulders
     (or against level, when the shoulders are not seen) or the face turned away."""
     tilt = neutral["head_roll"] - neutral.get("shoulder_roll", 0.0)
@@ -165,15 +164,13 @@ def _check_neutral(neutral: dict[str, float], frames: Sequence[RawMeasures],
         raise CalibrationError(
             f"Calibration refused: your head was tipped {abs(tilt):.0f} deg to the {side} "
             f"against {against}; sit with your head level and try again.")
-    yaws = [f.head_yaw for f in frames if f.head_yaw is not None]
-    if yaws:
-        turn = float(np.median(yaws))
-        if abs(turn) > settings.max_neutral_turn_deg:
-            side = "left" if turn > 0 else "right"
-            raise CalibrationError(
-                f"Calibration refused: your face was turned {abs(turn):.0f} deg to the {side}; "
-                "face the screen and try again (if the camera sits well to one side, raise "
-                "calibration.max_neutral_turn_deg).")
+    turn = neutral.get("head_yaw")
+    if turn is not None and abs(turn) > settings.max_neutral_turn_deg:
+        side = "left" if turn > 0 else "right"
+        raise CalibrationError(
+            f"Calibration refused: your face was turned {abs(turn):.0f} deg to the {side}; "
+            "face the screen and try again (if the camera sits well to one side, raise "
+            "calibration.max_neutral_turn_deg).")
 
 
 def calibrations_dir() -> Path:
