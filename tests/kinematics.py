@@ -64,19 +64,26 @@ def face_of(*, distance_cm: float = 70.0, pitch_deg: float = 0.0, yaw_deg: float
     """A face as the face landmarker would report it: the head turned about the upper neck by
     R = Rz(roll) Rx(pitch) Ry(-yaw), the irises at ``eye_spacing_cm`` apart, projected through
     the same camera; the matrix in MediaPipe's axes (y up, z toward the camera). Only the
-    irises and the matrix carry meaning; the other points outline a face around them."""
+    irises, eye corners, lip top and the matrix carry meaning; the other points outline a
+    face around them."""
     r = rot_z(roll_deg) @ rot_x(pitch_deg) @ rot_y(-yaw_deg)
     neck = np.array([0.0, -12.0, distance_cm + neck_cm[2]]) - [0, 0, forward_cm]
     outline = np.array([[x, y, -1.0] for x in (-7.0, 0.0, 7.0) for y in (-4.0, 3.0, 11.0)])
-    eyes = np.array([[-eye_spacing_cm / 2, 0.0, 0.0], [eye_spacing_cm / 2, 0.0, 0.0]])
-    local = np.vstack([eyes, outline]) - np.asarray(neck_cm)  # relative to the upper neck
-    world = (r @ local.T).T + neck
+    h = eye_spacing_cm / 2
+    # The irises, then the eye corners (outer and inner, the person's right first) and the top
+    # of the upper lip, in the canonical face's proportions (6.0 cm below the eyes, 2.5 cm in
+    # front of them).
+    named = {RIGHT_IRIS: (-h, 0.0, 0.0), LEFT_IRIS: (h, 0.0, 0.0),
+             33: (-h - 1.3, 0.0, 0.3), 133: (-h + 1.3, 0.0, 0.3),
+             263: (h + 1.3, 0.0, 0.3), 362: (h - 1.3, 0.0, 0.3), 0: (0.0, 6.0, -2.5)}
+    local = np.vstack([np.array(list(named.values())), outline]) - np.asarray(neck_cm)
+    world = (r @ local.T).T + neck  # local is relative to the upper neck
     pixels = F * world[:, :2] / world[:, 2:3] + [WIDTH / 2, HEIGHT / 2]
     points = np.zeros((478, 3))
-    points[:, :2] = pixels[2:].mean(axis=0)
-    points[: len(outline), :2] = pixels[2:]
-    points[RIGHT_IRIS, :2] = pixels[0]  # the person's right eye is on the image's left
-    points[LEFT_IRIS, :2] = pixels[1]
+    points[:, :2] = pixels[len(named):].mean(axis=0)
+    points[100: 100 + len(outline), :2] = pixels[len(named):]
+    for i, index in enumerate(named):
+        points[index, :2] = pixels[i]
     flip = np.diag([1.0, -1.0, -1.0])
     matrix = np.eye(4)
     matrix[:3, :3] = flip @ r @ flip

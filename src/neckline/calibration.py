@@ -119,7 +119,7 @@ def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
     neutral = {k: float(np.median(v)) for k, v in series.items()}
     noise = {k: robust_std(np.diff(v)) / math.sqrt(2.0) for k, v in series.items()}
     if view == "front":
-        for key in ("eye_distance_cm", "head_yaw"):
+        for key in ("eye_distance_cm", "eye_distance_from_height_cm", "head_yaw"):
             values = [getattr(f, key) for f in both if getattr(f, key) is not None]
             if values:
                 neutral[key] = float(np.median(values))

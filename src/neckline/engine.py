@@ -14,7 +14,7 @@ from neckline.body import Body, choose_user
 from neckline.calibration import Calibration, compute_calibration
 from neckline.config import PROBLEMS, Config
 from neckline.geometry import RawMeasures, forward_shift_cm, measure
-from neckline.head import Face
+from neckline.head import Face, steady_eye_distance
 from neckline.smoothing import OneEuroFilter
 from neckline.stretches import stretches_for
 
@@ -25,6 +25,12 @@ the side-view craniovertebral angle; ``head_turn`` the head's yaw (+ toward the 
 reported for the stretch guide); the rest are signed changes from the neutral."""
 
 _DISTANCES = ("forward_head", "too_close")
+# Forward head is not judged while the head is turned further than this from the neutral
+# (as the face model reads it: ~25-30 deg of real turn).
+FORWARD_HEAD_MAX_TURN_DEG = 20.0
+# Nobody seen for this long is "away" (every timer restarts); a shorter gap is a frame or two
+# that both models missed, and changes nothing.
+AWAY_AFTER_S = 1.0
 # Raw measure whose calibration noise sets each relative problem's noise floor.
 _NOISE_KEY = {"head_tilt": "head_roll", "head_down": "head_pitch",
               "shoulders_uneven": "shoulder_roll", "forward_head": "forward_head"}
@@ -59,6 +65,8 @@ class PostureEngine:
         self.config = config
         self.view = config.camera.view
         self._previous: Body | None = None
+        self._bowed: float | None = None  # the last head-down seen beyond its threshold
+        self._seen: Sample | None = None  # the last sample in which the user was seen
         m = config.measures
         self._filters = {
             k: OneEuroFilter(m.distance_smoothing_min_cutoff_hz if k in _DISTANCES
@@ -82,6 +90,8 @@ class PostureEngine:
         """Forget the moment: timers, filters and the followed person (after a pause or a
         gap in the frames). The calibration and cooldowns stay."""
         self._previous = None
+        self._bowed = None
+        self._seen = None
         for tracker in self.trackers.values():
             tracker.reset()
         for f in self._filters.values():
@@ -146,7 +156,8 @@ class PostureEngine:
         The user is present when either model finds them. Raises CalibrationError when a
         calibration window ends badly."""
         user = choose_user(bodies, self._previous)
-        self._previous = user
+        if user is not None:
+            self._previous = user
         face = max(faces, key=lambda f: f.size) if faces else None
         if self.view == "side":
             face = None
@@ -172,7 +183,19 @@ class PostureEngine:
             self._calibrating = None
             self.set_calibration(compute_calibration(frames, self.view,
                                                      self.config.calibration))
+        if (not present or raw is None) and self._seen is not None \
+                and t - self._seen.t < AWAY_AFTER_S:
+            # Both models missed the user in a frame or two: not "away" yet. The timers keep
+            # running on "not measurable" and the last measures stand.
+            for tracker in self.trackers.values():
+                tracker.update(t, None)
+            problems = tuple(p for p, tr in self.trackers.items() if tr.holding)
+            return dataclasses.replace(self._seen, t=t, alerts=(), problems=problems,
+                                       state="strained" if problems else "good")
         if not present or raw is None:
+            self._previous = None
+            self._bowed = None
+            self._seen = None
             for tracker in self.trackers.values():
                 tracker.reset()
             for f in self._filters.values():
@@ -185,8 +208,9 @@ class PostureEngine:
             if alert is not None:
                 alerts.append(dataclasses.replace(alert, stretches=stretches_for(problem)))
         problems = tuple(p for p, tr in self.trackers.items() if tr.holding)
-        return Sample(t, True, "strained" if problems else "good", problems, metrics,
-                      tuple(alerts), user, face=face)
+        self._seen = Sample(t, True, "strained" if problems else "good", problems, metrics,
+                            tuple(alerts), user, face=face)
+        return self._seen
 
     def _judged_value(self, problem: str, metrics: dict[str, float | None]) -> float | None:
         if problem != "forward_head":
@@ -200,6 +224,12 @@ class PostureEngine:
         # as not measurable.
         down = metrics["head_down"]
         if down is not None and down > self.threshold("head_down"):
+            return None
+        # A turned head: the pose model narrows the shoulders it stands in for the trunk with
+        # (up to 20% at a 40 deg turn, where the chest cannot be followed by its texture), and
+        # the face model reads only part of a large turn; past this the depth is not trusted.
+        turn = metrics["head_turn"]
+        if turn is not None and abs(turn) > FORWARD_HEAD_MAX_TURN_DEG:
             return None
         distance = metrics["too_close"]
         if distance is not None and distance < self.threshold("too_close"):
@@ -227,20 +257,51 @@ class PostureEngine:
         if head is not None and shoulders is not None:
             metrics["neck_side_bend"] = head - shoulders
         metrics["head_down"] = rel(raw.head_pitch, "head_pitch")
+        if raw.head_pitch is None and raw.shoulder_px is not None and self._bowed is not None:
+            # The face model loses a head bowed beyond ~40-45 deg. While the body stays in
+            # view, a face lost after it was seen bowed past the head-down threshold is taken
+            # to be still bowed (at that last reading) until it comes back.
+            metrics["head_down"] = self._bowed
         metrics["head_turn"] = rel(raw.head_yaw, "head_yaw")
-        metrics["too_close"] = raw.eye_distance_cm
+        distance = eye_distance_cm(raw, neutral)
+        metrics["too_close"] = distance
         metrics["cva"] = raw.cva
         if "head_depth_cm" in neutral:
-            metrics["forward_head"] = forward_head_cm(raw, neutral)
+            metrics["forward_head"] = forward_head_cm(raw, neutral, distance)
         for key, value in metrics.items():
             if value is not None:
                 metrics[key] = self._filters[key](t, value)
+        if raw.head_pitch is not None:
+            down = metrics["head_down"]
+            bowed = down is not None and "head_down" in self.trackers and \
+                down > self.threshold("head_down")
+            self._bowed = down if bowed else None
         return metrics
 
 
-def forward_head_cm(raw: RawMeasures, neutral: dict[str, float]) -> float | None:
-    """Forward head for one frame (geometry.forward_shift_cm), None if not measurable."""
+def eye_distance_cm(raw: RawMeasures, neutral: dict[str, float]) -> float | None:
+    """The eyes' distance for one frame: from the eye spacing alone until a calibration has
+    measured both estimates at the neutral, then the blend that a turned head does not fool
+    (``head.steady_eye_distance``)."""
+    across, height = raw.eye_distance_cm, raw.eye_distance_from_height_cm
+    keys = ("eye_distance_cm", "eye_distance_from_height_cm", "head_yaw", "head_pitch")
+    if across is None or height is None or raw.head_yaw is None or raw.head_pitch is None \
+            or any(k not in neutral for k in keys):
+        return across
+    return steady_eye_distance(across, height, raw.head_yaw - neutral["head_yaw"],
+                               raw.head_pitch - neutral["head_pitch"],
+                               neutral["eye_distance_cm"], neutral["eye_distance_from_height_cm"])
+
+
+def forward_head_cm(raw: RawMeasures, neutral: dict[str, float],
+                    eye_distance: float | None = None) -> float | None:
+    """Forward head for one frame (geometry.forward_shift_cm), None if not measurable. With
+    ``eye_distance`` (the steady one), the head's depth keeps its offset from the eyes but
+    follows that distance."""
     if raw.head_depth_cm is None or not raw.shoulder_px:
         return None
-    return float(forward_shift_cm(raw.head_depth_cm, raw.shoulder_px,
+    depth = raw.head_depth_cm
+    if eye_distance is not None and raw.eye_distance_cm is not None:
+        depth += eye_distance - raw.eye_distance_cm
+    return float(forward_shift_cm(depth, raw.shoulder_px,
                                   neutral["head_depth_cm"], neutral["shoulder_px"]))

@@ -91,6 +91,7 @@ class RawMeasures:
     head_yaw: float | None = None
     head_depth_cm: float | None = None
     eye_distance_cm: float | None = None
+    eye_distance_from_height_cm: float | None = None
     shoulder_px: float | None = None
     cva: float | None = None  # side view only
 
@@ -218,6 +219,7 @@ def measure(body: Body | None, *, view: str, field_of_view_deg: float,
             head_roll=reading.roll_deg, shoulder_roll=roll_of_shoulders,
             head_pitch=reading.pitch_deg, head_yaw=reading.yaw_deg,
             head_depth_cm=reading.neck_depth_cm, eye_distance_cm=reading.eye_distance_cm,
+            eye_distance_from_height_cm=reading.eye_distance_from_height_cm,
             shoulder_px=shoulder_px)
     if body is None:
         return RawMeasures()
