@@ -70,7 +70,7 @@ class ProcessingConfig:
                            lo=1, hi=4)
     visibility_floor: float = _opt(0.5, "A landmark less visible than this is treated as "
                                    "missing.", lo=0.0, hi=1.0)
-    idle_rate_fps: float = _opt(2.0, "The rate once the picture has been steady for idle_after_s "
+    idle_rate_fps: float = _opt(1.0, "The rate once the picture has been steady for idle_after_s "
                                 "(posture good or strained, or nobody in view); it returns to "
                                 "rate_fps at the first change. Set it to rate_fps to never "
                                 "slow down.", lo=0.5, hi=30.0)
