@@ -128,3 +128,42 @@ def test_config_defaults_and_check(tmp_path: Path, capsys: pytest.CaptureFixture
     good.write_text(text)
     assert main(["config", "--check", str(good)]) == 0
     assert "valid" in capsys.readouterr().out
+
+
+def test_config_check_lists_every_bad_value(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[alerts.head_tilt]\nthreshold = 500\n[app]\nquiet_hours_start = 'noon'\n"
+                   "[camera]\nbogus = 1\n")
+    code, err = run_cli(capsys, "config", "--check", str(bad))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 3, err
+    assert all(line.startswith("neckline: ") for line in lines)
+    assert "alerts.head_tilt.threshold" in err and "quiet_hours_start" in err \
+        and "camera.bogus" in err
+    assert "Traceback" not in err
+
+
+def test_a_clip_shorter_than_the_calibration_says_so(videos: dict[str, Path],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_cli(capsys, "analyze", str(videos["nobody"]), "--calibrate", "30")
+    assert code == 2
+    assert_one_sentence(err, "before the 30 s calibration finished")
+
+
+def test_stretches_show_without_an_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_cli(capsys, "stretches", "show")
+    assert code == 2
+    assert_one_sentence(err, "Say which stretch to show")
+    assert "None" not in err
+
+
+def test_help_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("analyze", "export", "history", "config"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert "%%" not in out
+        description = out.split("\n\n")[1]
+        assert not description.startswith(("positional", "options")), (command, out)

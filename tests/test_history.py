@@ -279,6 +279,10 @@ def test_export_and_delete(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     lines = out.read_text().splitlines()
     assert lines[0].startswith("record,time,day,hour,present_s")
     assert [line.split(",")[0] for line in lines[1:]] == ["minute"] * 3 + ["alert", "stretch"]
+    # Numbers as neckline reports them, not 16 decimals.
+    numbers = [cell for line in lines[1:] for cell in line.split(",")
+               if cell.replace(".", "", 1).replace("-", "", 1).isdigit()]
+    assert numbers and all(len(cell.partition(".")[2]) <= 2 for cell in numbers)
     # Not a terminal and no --yes: refused, nothing deleted.
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["history", "delete", "--all", "--db", str(db_path)]) == 2
@@ -287,7 +291,7 @@ def test_export_and_delete(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                  str(db_path)]) == 0
     assert "Nothing recorded before 2026-03-02" in capsys.readouterr().out
     assert main(["history", "delete", "--all", "--yes", "--db", str(db_path)]) == 0
-    assert "3 minutes, 1 alerts and 1 stretches" in capsys.readouterr().out
+    assert "3 minutes, 1 alert and 1 stretch" in capsys.readouterr().out
     with HistoryDB.open(db_path) as db:
         assert db.connection.execute("SELECT COUNT(*) FROM minutes").fetchone()[0] == 0
     assert b"camera 0" not in db_path.read_bytes()  # gone from the file, not just unlinked

@@ -67,7 +67,7 @@ def run_analyze(path: Path, config: Path | None) -> tuple[dict[str, Any] | None,
 
 def distance_of(metrics: dict[str, Any]) -> float | None:
     """The eye-to-screen distance, whatever the output calls it."""
-    for key in ("screen_distance", "distance_cm", "too_close"):
+    for key in ("screen_distance_cm", "screen_distance", "distance_cm", "too_close"):
         if metrics.get(key) is not None:
             return float(metrics[key])
     return None

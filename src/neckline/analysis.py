@@ -14,7 +14,9 @@ from neckline.calibration import Calibration, distance_advice
 from neckline.config import PROBLEMS
 from neckline.detect import PersonDetector
 from neckline.engine import PostureEngine, Sample
+from neckline.errors import CalibrationError
 from neckline.sources import FrameSource
+from neckline.stretches import catalogue
 
 STATES = ("calibrating", "good", "strained", "away")
 
@@ -53,8 +55,12 @@ class Analysis:
 def _entry(sample: Sample) -> dict[str, Any]:
     return {"t": round(sample.t, 2), "present": sample.present, "state": sample.state,
             "problems": list(sample.problems),
-            "metrics": {k: (None if v is None else round(v, 2))
+            "metrics": {_JSON_NAMES.get(k, k): (None if v is None else round(v, 2))
                         for k, v in sample.metrics.items()}}
+
+
+# The metric the engine keys by its problem (too_close) is a distance; its JSON name says so.
+_JSON_NAMES = {"too_close": "screen_distance_cm"}
 
 
 def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine, *,
@@ -113,6 +119,11 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
             result.duration_s = source.frame_count / source.fps
     if engine.calibration is not None and result.calibration is None:
         result.calibration = engine.calibration
+    if engine.calibrating and not result.interrupted and calibrate_s:
+        engine.cancel_calibration()
+        raise CalibrationError(
+            f"The source ended {result.duration_s:.1f} s in, before the {calibrate_s:g} s "
+            "calibration finished; calibrate for less (--calibrate) or use a longer source.")
     return result
 
 
@@ -176,12 +187,14 @@ def summary_text(result: Analysis) -> str:
         lines.append("Strained time per problem:")
         lines.extend(f"  {DESCRIPTIONS[p]:<26} {_clock(v)}" for p, v in strained)
     if result.alerts:
+        stretches = catalogue().stretches
         lines.append(f"Alerts ({len(result.alerts)}):")
         for a in result.alerts:
             unit = UNITS[a.problem] if result.view == "front" or a.problem != "forward_head" \
                 else "deg CVA"
+            titles = [stretches[i].title if i in stretches else i for i in a.stretches]
             lines.append(f"  at {_clock(a.t)}: {DESCRIPTIONS[a.problem]} for {a.held_s:.0f} s "
-                         f"({a.value:+.1f} {unit}); try: {', '.join(a.stretches)}")
+                         f"({a.value:+.1f} {unit}); try: {', '.join(titles)}")
     else:
         lines.append("Alerts: none.")
     return "\n".join(lines)

@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("analyze", help="analyse a video, image sequence or camera",
                        description="Analyse posture in SOURCE: a video file, an image pattern "
-                                   "(frames/%%04d.png or frames/*.png) or a camera index (0).")
+                                   "(frames/%04d.png or frames/*.png) or a camera index (0).")
     a.add_argument("source", metavar="SOURCE")
     cal = a.add_mutually_exclusive_group()
     cal.add_argument("--calibrate", type=float, metavar="SECONDS",
@@ -87,14 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--db", type=Path, metavar="PATH", help="history database to read")
 
-    e = sub.add_parser("export", help="export the history as CSV or JSON")
+    e = sub.add_parser("export", help="export the history as CSV or JSON",
+                       description="Write the recorded history (per-minute posture, alerts, "
+                                   "stretches, sessions) as CSV or JSON, for a range of dates "
+                                   "(default: everything).")
     e.add_argument("--format", choices=("csv", "json"), required=True)
     e.add_argument("--from", dest="start", metavar="DATE")
     e.add_argument("--to", dest="end", metavar="DATE")
     e.add_argument("--db", type=Path, metavar="PATH")
     e.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
 
-    h = sub.add_parser("history", help="manage the recorded history")
+    h = sub.add_parser("history", help="manage the recorded history",
+                       description="Manage the recorded history: `neckline history delete "
+                                   "--before DATE` or `--all` (asks first).")
     hsub = h.add_subparsers(dest="history_command", metavar="ACTION", required=True)
     delete = hsub.add_parser("delete", help="delete recorded history (asks first)")
     which = delete.add_mutually_exclusive_group(required=True)
@@ -110,7 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--problem", choices=PROBLEMS, help="only the stretches for this problem")
     st.add_argument("--json", action="store_true", help="full entries as JSON")
 
-    c = sub.add_parser("config", help="show or check configuration")
+    c = sub.add_parser("config", help="show or check configuration",
+                       description="Print the default config file (every option with its "
+                                   "meaning and allowed range), or check a config file and "
+                                   "list every bad value in it.")
     c.add_argument("--defaults", action="store_true", help="print the default config file")
     c.add_argument("--check", type=Path, metavar="FILE", help="validate a config file")
     return parser
@@ -145,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             source = str(_demo_path())
         return run_app(load_config(args.app_config), source)
     except NecklineError as e:
-        print(f"neckline: {e}", file=sys.stderr)
+        for line in str(e).splitlines():  # a config file can have several bad values
+            print(f"neckline: {line}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130

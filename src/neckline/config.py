@@ -237,42 +237,59 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def apply_overrides(config: Config, data: dict[str, Any], origin: str = "config") -> Config:
-    """A copy of ``config`` with ``data`` (nested like the TOML file) applied and validated."""
-    merged: Config = _merge(config, data, origin, "")
+    """A copy of ``config`` with ``data`` (nested like the TOML file) applied and validated.
+    Every bad value is reported, not only the first: ConfigError.problems lists them all."""
+    problems: list[str] = []
+    merged: Config = _merge(config, data, origin, "", problems)
     p = merged.processing
     if p.idle_rate_fps > p.rate_fps:
-        raise ConfigError(f"{origin}: 'processing.idle_rate_fps' ({p.idle_rate_fps:g}) must not "
-                          f"exceed 'processing.rate_fps' ({p.rate_fps:g}).")
+        problems.append(f"{origin}: 'processing.idle_rate_fps' ({p.idle_rate_fps:g}) must not "
+                        f"exceed 'processing.rate_fps' ({p.rate_fps:g}).")
     app = merged.app
     if bool(app.quiet_hours_start) != bool(app.quiet_hours_end):
-        raise ConfigError(f"{origin}: 'app.quiet_hours_start' and 'app.quiet_hours_end' must "
-                          "both be set or both be empty.")
+        problems.append(f"{origin}: 'app.quiet_hours_start' and 'app.quiet_hours_end' must "
+                        "both be set or both be empty.")
+    if problems:
+        raise ConfigError("\n".join(problems), problems)
     return merged
 
 
-def _merge(obj: Any, data: dict[str, Any], origin: str, prefix: str) -> Any:
+def _merge(obj: Any, data: dict[str, Any], origin: str, prefix: str,
+           problems: list[str]) -> Any:
+    """``obj`` with ``data`` applied; each bad value adds its sentence to ``problems`` and
+    leaves the value as it was."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{origin}: '{prefix.rstrip('.')}' must be a table.")
+        problems.append(f"{origin}: '{prefix.rstrip('.')}' must be a table.")
+        return obj
     fields = {f.name: f for f in dataclasses.fields(obj)}
     changes: dict[str, Any] = {}
     for key, value in data.items():
         name = prefix + key
         if key not in fields:
             known = ", ".join(sorted(fields))
-            raise ConfigError(f"{origin}: unknown key '{name}' (known here: {known}).")
+            problems.append(f"{origin}: unknown key '{name}' (known here: {known}).")
+            continue
         f = fields[key]
         current = getattr(obj, key)
-        if dataclasses.is_dataclass(current):
-            meta_rule = f.metadata.get("rule")
-            merged = _merge(current, value, origin, name + ".")
-            if meta_rule:
-                lo, hi, unit = meta_rule["threshold"]
-                _check_number(merged.threshold, lo, hi, f"{name}.threshold", origin, unit)
-                _check_number(merged.dwell_s, 0.0, 3600.0, f"{name}.dwell_s", origin, "seconds")
-                _check_number(merged.margin, 0.0, hi / 2, f"{name}.margin", origin, unit)
-            changes[key] = merged
-        else:
-            changes[key] = _check_value(value, f, current, name, origin)
+        try:
+            if dataclasses.is_dataclass(current):
+                meta_rule = f.metadata.get("rule")
+                merged = _merge(current, value, origin, name + ".", problems)
+                if meta_rule:
+                    lo, hi, unit = meta_rule["threshold"]
+                    checks = ((merged.threshold, lo, hi, "threshold", unit),
+                              (merged.dwell_s, 0.0, 3600.0, "dwell_s", "seconds"),
+                              (merged.margin, 0.0, hi / 2, "margin", unit))
+                    for number, low, high, part, unit_of in checks:
+                        try:
+                            _check_number(number, low, high, f"{name}.{part}", origin, unit_of)
+                        except ConfigError as e:
+                            problems.append(str(e))
+                changes[key] = merged
+            else:
+                changes[key] = _check_value(value, f, current, name, origin)
+        except ConfigError as e:
+            problems.append(str(e))
     return dataclasses.replace(obj, **changes)
 
 

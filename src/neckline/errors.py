@@ -10,7 +10,12 @@ class NecklineError(Exception):
 
 
 class ConfigError(NecklineError):
-    """A configuration file or value is invalid."""
+    """A configuration file or value is invalid. ``problems`` holds one sentence per bad value
+    (all of them, so a user fixes a file in one pass); the message joins them."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 class SourceError(NecklineError):

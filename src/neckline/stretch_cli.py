@@ -34,6 +34,9 @@ def _text(stretch: Stretch) -> str:
 def run_stretches(args: argparse.Namespace) -> int:
     cat = catalogue()
     if args.action == "show":
+        if args.stretch_id is None:
+            raise NecklineError("Say which stretch to show: `neckline stretches show ID`; "
+                                f"the ids are: {', '.join(cat.stretches)}.")
         if args.stretch_id not in cat.stretches:
             known = ", ".join(cat.stretches)
             raise NecklineError(f"No stretch called {args.stretch_id!r}; known: {known}.")

@@ -75,7 +75,8 @@ def run_history_command(args: argparse.Namespace) -> int:
                     count = export(db.connection, out, args.format, start, end)
             except OSError as e:
                 raise NecklineError(f"Cannot write {args.output} ({e.strerror}).") from None
-            print(f"Wrote {count} records ({start} to {end}) to {args.output}.", file=sys.stderr)
+            print(f"Wrote {_count(count, 'record')} ({start} to {end}) to {args.output}.",
+                  file=sys.stderr)
             return 0
         return _delete(args, db)
 
@@ -84,8 +85,8 @@ def _delete(args: argparse.Namespace, db: HistoryDB) -> int:
     before = None if args.all else _date(args.before, "--before")
     counts = count_history(db.connection, before)
     what = "all recorded history" if before is None else f"history before {before}"
-    summary = (f"{counts['minutes']} minutes, {counts['alerts']} alerts and "
-               f"{counts['stretches']} stretches")
+    summary = (f"{_count(counts['minutes'], 'minute')}, {_count(counts['alerts'], 'alert')} "
+               f"and {_count(counts['stretches'], 'stretch', 'stretches')}")
     if not any(counts.values()) and before is not None:
         print(f"Nothing recorded before {before}; nothing deleted.")
         return 0
@@ -101,3 +102,8 @@ def _delete(args: argparse.Namespace, db: HistoryDB) -> int:
     delete_history(db.connection, before)
     print(f"Deleted {what}: {summary}.")
     return 0
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """"1 alert", "2 alerts"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

@@ -26,7 +26,10 @@ def _rows(connection: sqlite3.Connection, table: str, columns: list[str], time_c
         f"ORDER BY {time_column}", (start.isoformat(), end.isoformat()))
     rows = []
     for values in cursor:
-        row = dict(zip(columns, values, strict=True))
+        # Seconds and degrees to 2 decimals, as the rest of neckline reports them (the
+        # database keeps full precision).
+        row = {c: round(v, 2) if isinstance(v, float) else v
+               for c, v in zip(columns, values, strict=True)}
         row["time"] = datetime.fromtimestamp(row.pop(time_column)).isoformat(timespec="seconds")
         rows.append(row)
     return rows
