@@ -24,7 +24,6 @@ for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[var] = str(HOME / var.lower())
 
 from PyQt6.QtCore import QTimer  # noqa: E402
-from PyQt6.QtGui import QGuiApplication  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from neckline.app.controller import AppController  # noqa: E402
@@ -39,17 +38,9 @@ from history_scale import build  # noqa: E402
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
-def screen(name: str, widget: QWidget | None = None) -> None:
-    """The real screen (window decorations, tray and all), cropped to ``widget`` if given."""
-    shot = QGuiApplication.primaryScreen().grabWindow(0)  # type: ignore[union-attr]
-    if widget is not None:
-        shot = shot.copy(widget.frameGeometry().adjusted(-8, -8, 8, 8))
-    shot.save(str(OUT / f"{name}.png"))
-    print(f"saved {name}.png", flush=True)
-
-
 def grab(name: str, widget: QWidget | None) -> None:
-    """The widget's own rendering, for a window larger than the virtual screen's frame."""
+    """The window's own rendering, whole (a grab of the screen cut windows that reach past
+    the part of the virtual screen Qt reports)."""
     assert widget is not None
     widget.grab().save(str(OUT / f"{name}.png"))
     print(f"saved {name}.png", flush=True)
@@ -83,17 +74,16 @@ def main() -> int:
         c.toasts[-1].stretch_button.click()
 
     steps += [
-        (lambda: c.display_state() == "good", lambda: screen("onboarding", wizard())),
+        (lambda: c.display_state() == "good", lambda: grab("onboarding", wizard())),
         (lambda: True, start_calibration),
         (lambda: c.wizard is not None and c.wizard.progress.value() >= 40,
-         lambda: screen("calibration", wizard())),
+         lambda: grab("calibration", wizard())),
         (lambda: c.wizard is not None and c.wizard.calibration is not None,
-         lambda: screen("calibration-done", wizard())),
+         lambda: grab("calibration-done", wizard())),
         (lambda: True, lambda: wizard().accept()),
-        (lambda: c.sample is not None and c.sample.t > 13, lambda: screen("main-window",
-                                                                           c.window)),
+        (lambda: c.sample is not None and c.sample.t > 13, lambda: grab("main-window", c.window)),
         (lambda: bool(c.toasts), lambda: None),
-        (lambda: True, lambda: screen("alert-toast")),
+        (lambda: True, lambda: grab("alert-toast", c.toasts[-1])),
         (lambda: True, show_stretch),
         (lambda: c.guide is not None and c.guide.isVisible(), lambda: None),
         (lambda: True, lambda: grab("stretch-guide", c.guide)),

@@ -20,9 +20,12 @@ from pytestqt.qtbot import QtBot
 
 from neckline.alerts import Alert
 from neckline.app.controller import NO_TRAY, AppController
+from neckline.app.window import MainWindow
 from neckline.app.worker import RUNNING
 from neckline.appstate import AppState
 from neckline.config import Config, apply_overrides, load_config, user_config_path
+from neckline.sources import is_camera
+from neckline.stretches import catalogue
 
 Make = Callable[..., AppController]
 
@@ -135,6 +138,11 @@ def test_toast_actions(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> Non
     assert toast.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
     assert toast.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
     assert QApplication.focusWidget() is editor  # typing is not interrupted
+    # The card says which stretch "Show stretch" opens, carries an icon and a close cross.
+    title = catalogue().stretches["upper_trapezius_side_bend"].title
+    assert toast.offer_label.text() == f"Try: {title}" and toast.offer_label.isVisible()
+    assert not toast.icon_label.pixmap().isNull()
+    assert toast.close_button.isVisible()
     qtbot.mouseClick(toast.stretch_button, Qt.MouseButton.LeftButton)
     assert responses == [("head_tilt", "stretched")]
     assert c.guide is not None and c.guide.isVisible()
@@ -145,12 +153,23 @@ def test_toast_actions(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> Non
     assert responses[-1] == ("head_down", "dismissed")
     assert not c.toasts
 
+    c._on_alert(alert("forward_head", 4.0))
+    qtbot.mouseClick(c.toasts[-1].close_button, Qt.MouseButton.LeftButton)
+    assert responses[-1] == ("forward_head", "dismissed")
+    assert not c.toasts
+
     c._on_alert(alert("too_close", 41.0))
     qtbot.mouseClick(c.toasts[-1].snooze_button, Qt.MouseButton.LeftButton)
     assert responses[-1] == ("too_close", "snoozed")
     c._on_alert(alert())  # within the 15 minutes: not shown, recorded as no response
     assert not c.toasts
     assert responses[-1] == ("head_tilt", "no_response")
+
+
+def test_a_video_is_not_mirrored_a_camera_is(make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    assert not c.window.mirror  # a video's text reads the right way round
+    assert MainWindow(mirror=is_camera("0")).mirror
 
 
 def test_quiet_hours_hold_alerts(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:

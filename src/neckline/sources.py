@@ -230,9 +230,14 @@ class CameraSource(FrameSource):
 _CAMERA = re.compile(r"^\d{1,2}$")
 
 
+def is_camera(spec: str) -> bool:
+    """Whether ``spec`` names a camera (an index) rather than a file or image pattern."""
+    return bool(_CAMERA.match(spec))
+
+
 def open_source(spec: str, *, sequence_fps: float = 10.0) -> FrameSource:
     """A camera index ("0"), an image pattern (contains % or *), or a video file path."""
-    if _CAMERA.match(spec):
+    if is_camera(spec):
         return CameraSource(int(spec))
     if "%" in spec or "*" in spec or "?" in spec:
         return ImageSequenceSource(spec, sequence_fps)

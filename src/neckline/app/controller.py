@@ -37,7 +37,8 @@ from neckline.history.recorder import HistoryRecorder
 from neckline.messages import STATE_WORDS, alert_text, clock_words
 from neckline.monitor import Status
 from neckline.schedule import AlertGate, pause_until
-from neckline.sources import available_cameras
+from neckline.sources import available_cameras, is_camera
+from neckline.stretches import catalogue
 from neckline.tally import DayTally
 
 from .worker import MonitorThread
@@ -60,7 +61,8 @@ class AppController(QObject):
         self.state = state if state is not None else AppState.load()
         self.worker = MonitorThread(config, source, speed=speed)
         self.worker.monitor.preview_enabled = config.app.show_preview
-        self.window = MainWindow(show_preview=config.app.show_preview)
+        self.window = MainWindow(show_preview=config.app.show_preview,
+                                 mirror=is_camera(source))
         self.gate = AlertGate(config.app.quiet_hours_start, config.app.quiet_hours_end)
         self.tally = DayTally(now().date())
         self.chime = Chime()
@@ -244,7 +246,8 @@ class AppController(QObject):
         if style in ("tray", "both") and self.tray is not None:
             self.tray.showMessage(title, text, state_icon("strained"), 15000)
         if style in ("toast", "both") or self.tray is None:
-            toast = Toast(alert, title, text)
+            offered = catalogue().stretches.get(alert.stretches[0]) if alert.stretches else None
+            toast = Toast(alert, title, text, offered.title if offered else None)
             toast.responded.connect(lambda response, t=toast: self._toast_answered(t, response))
             self.toasts.append(toast)
             toast.show_in_corner()

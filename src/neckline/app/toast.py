@@ -8,6 +8,7 @@ from PyQt6.QtGui import QGuiApplication, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from neckline.alerts import Alert
+from neckline.app.icons import state_pixmap
 
 AUTO_HIDE_MS = 90_000
 
@@ -17,7 +18,8 @@ class Toast(QWidget):
 
     responded = pyqtSignal(str)
 
-    def __init__(self, alert: Alert, title: str, text: str) -> None:
+    def __init__(self, alert: Alert, title: str, text: str,
+                 stretch_title: str | None = None) -> None:
         super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
                          | Qt.WindowType.WindowStaysOnTopHint
                          | Qt.WindowType.WindowDoesNotAcceptFocus)
@@ -30,15 +32,27 @@ class Toast(QWidget):
         frame.setObjectName("card")
         frame.setStyleSheet("#card { background: #fdfaf3; border: 1px solid #d9cdb5;"
                             " border-radius: 10px; } QLabel { color: #2b2b2b; }")
+        self.icon_label = QLabel()
+        self.icon_label.setPixmap(state_pixmap("strained", 28))
         self.title_label = QLabel(f"<b>{title}</b>")
+        self.close_button = QPushButton("\u00d7")  # a close cross
+        self.close_button.setFlat(True)
+        self.close_button.setFixedSize(24, 24)
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.setAccessibleName("Dismiss")
         self.text_label = QLabel(text)
         self.text_label.setWordWrap(True)
+        # The stretch on offer, by name: what "Show stretch" will open.
+        self.offer_label = QLabel(f"Try: {stretch_title}" if stretch_title else "")
+        self.offer_label.setWordWrap(True)
+        self.offer_label.setVisible(bool(stretch_title))
         self.stretch_button = QPushButton("Show stretch")
         self.snooze_button = QPushButton("Snooze 15 min")
         self.dismiss_button = QPushButton("Dismiss")
         for button, response in ((self.stretch_button, "stretched"),
                                  (self.snooze_button, "snoozed"),
-                                 (self.dismiss_button, "dismissed")):
+                                 (self.dismiss_button, "dismissed"),
+                                 (self.close_button, "dismissed")):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, r=response: self.respond(r))
         buttons = QHBoxLayout()
@@ -46,9 +60,14 @@ class Toast(QWidget):
         buttons.addWidget(self.snooze_button)
         buttons.addStretch(1)
         buttons.addWidget(self.dismiss_button)
+        header = QHBoxLayout()
+        header.addWidget(self.icon_label)
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         inner = QVBoxLayout(frame)
-        inner.addWidget(self.title_label)
+        inner.addLayout(header)
         inner.addWidget(self.text_label)
+        inner.addWidget(self.offer_label)
         inner.addLayout(buttons)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

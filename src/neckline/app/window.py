@@ -50,9 +50,12 @@ class MainWindow(QMainWindow):
     preview_toggled = pyqtSignal(bool)
     closing = pyqtSignal()
 
-    def __init__(self, show_preview: bool = True) -> None:
+    def __init__(self, show_preview: bool = True, mirror: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("neckline")
+        # A camera is shown as a mirror (you move right, the picture moves right); a video
+        # file as it was recorded, so its text reads the right way round.
+        self.mirror = mirror
         self.quit_on_close = False
         self.display_state = "starting"
         self.detail = ""
@@ -72,6 +75,7 @@ class MainWindow(QMainWindow):
 
         self.state_icon = QLabel()
         self.state_label = QLabel()
+        self.state_label.setWordWrap(True)  # three problems at once must not be cut
         font = self.state_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
@@ -213,11 +217,12 @@ class MainWindow(QMainWindow):
             self.preview.setText("Camera off while paused." if self.display_state == "paused"
                                  else self.detail or "Waiting for the camera…")
             return
-        rgb = np.ascontiguousarray(self._preview[:, ::-1, ::-1])  # mirror, BGR -> RGB
+        frame = self._preview[:, ::-1] if self.mirror else self._preview
+        rgb = np.ascontiguousarray(frame[:, :, ::-1])  # BGR -> RGB
         h, w = rgb.shape[:2]
         image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
         if self._sample is not None and self._sample.body is not None:
-            _draw_landmarks(image, self._sample.body, self.display_state)
+            _draw_landmarks(image, self._sample.body, self.display_state, self.mirror)
         pixmap = QPixmap.fromImage(image).scaled(
             self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation)
@@ -238,15 +243,15 @@ class MainWindow(QMainWindow):
         self.hide()
 
 
-def _draw_landmarks(image: QImage, body: Body, state: str) -> None:
-    """Draws the tracked points on the mirrored preview."""
+def _draw_landmarks(image: QImage, body: Body, state: str, mirror: bool = True) -> None:
+    """Draws the tracked points on the preview (mirrored like it when ``mirror``)."""
     sx, sy = image.width() / body.width, image.height() / body.height
 
     def at(index: int) -> QPointF | None:
         x, y = body.points[index]
         if not (np.isfinite(x) and np.isfinite(y)):
             return None
-        return QPointF(image.width() - x * sx, y * sy)
+        return QPointF(image.width() - x * sx if mirror else x * sx, y * sy)
 
     p = QPainter(image)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
