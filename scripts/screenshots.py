@@ -19,6 +19,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+# The real X display (history_scale, imported below, defaults Qt to offscreen for its own
+# benchmark: that hid the tray and shrank the screen to 800x800 in earlier screenshots).
+os.environ["QT_QPA_PLATFORM"] = "xcb"
 HOME = Path(tempfile.mkdtemp(prefix="neckline-shots-"))
 for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[var] = str(HOME / var.lower())

@@ -20,7 +20,7 @@ from neckline.config import (
 )
 from neckline.engine import METRICS, Sample
 from neckline.errors import ConfigError
-from neckline.messages import alert_text
+from neckline.messages import alert_text, clock_words
 from neckline.schedule import AlertGate, in_quiet_hours, pause_until
 from neckline.tally import DayTally
 
@@ -131,3 +131,10 @@ def test_app_settings_are_validated(data: dict[str, object], message: str,
                                     tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=message):
         apply_overrides(Config(), data)
+
+
+def test_clock_words_never_say_zero_minutes_of_something() -> None:
+    assert clock_words(0) == "0 min"
+    assert clock_words(12) == "under a minute"
+    assert clock_words(95) == "2 min"
+    assert clock_words(3900) == "1 h 05 min"

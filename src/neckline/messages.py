@@ -93,6 +93,9 @@ STATE_WORDS = {
 
 
 def clock_words(seconds: float) -> str:
+    """'under a minute', '12 min', '1 h 05 min'."""
+    if 0 < seconds < 30:
+        return "under a minute"
     minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
