@@ -180,6 +180,34 @@ def test_quiet_hours_hold_alerts(qtbot: QtBot, make: Make, videos: dict[str, Pat
     assert not c.toasts and c.responses[-1][1] == "no_response"
 
 
+def test_calibration_without_a_camera_ends_with_a_reason(qtbot: QtBot, make: Make) -> None:
+    c = make("9")  # no camera at index 9 on any test machine
+    wizard = c.open_wizard(onboarding=False)
+    wizard.countdown_s = 1
+    qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: wizard.failure is not None, timeout=15000)
+    assert time.monotonic() - started < 10  # within a few seconds, not "Hold still" for ever
+    assert "camera" in wizard.failure and "--source demo" in wizard.failure
+    assert wizard.start_button.text() == "Try again" and wizard.start_button.isEnabled()
+    assert wizard.countdown.text() == "Not calibrated"
+
+
+def test_calibration_that_gets_no_pictures_gives_up(qtbot: QtBot, make: Make,
+                                                    videos: dict[str, Path]) -> None:
+    c = make(videos["upright"])
+    wizard = c.open_wizard(onboarding=False)
+    wizard.countdown_s = 1
+    wizard._watchdog.setInterval(300)  # the real wait is NO_PICTURE_S
+    qtbot.waitUntil(lambda: c.display_state() == "good", timeout=20000)
+    c.pause("1h")  # the camera is released: no more pictures
+    qtbot.waitUntil(lambda: c.worker.monitor.status.kind == "paused", timeout=10000)
+    qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.failure is not None, timeout=10000)
+    assert "No picture came from the camera" in wizard.failure
+    assert wizard.start_button.text() == "Try again"
+
+
 def test_calibration_wizard_succeeds_on_a_good_video(qtbot: QtBot, make: Make,
                                                      videos: dict[str, Path]) -> None:
     c = make(videos["upright"])  # sitting still throughout: every live check holds

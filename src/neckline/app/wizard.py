@@ -25,9 +25,16 @@ from neckline.app.worker import MonitorThread
 from neckline.calibration import Calibration, distance_advice
 from neckline.checks import live_checks
 from neckline.engine import Sample
+from neckline.monitor import Status
 from neckline.safety import doctor_html
 
 COUNTDOWN_S = 3
+NO_PICTURE_S = 5.0
+CAMERA_HINT = ("Check that the camera is connected and not in use by another program, choose "
+               "another camera in Settings, or try the app on its demo video "
+               "(neckline --source demo).")
+NO_PICTURE = (f"No picture came from the camera for {NO_PICTURE_S:.0f} seconds, so nothing "
+              f"could be calibrated. {CAMERA_HINT}")
 
 INTRO = """<h2>Welcome to neckline</h2>
 <p>neckline watches your posture through the webcam while you work and tells you, gently and
@@ -102,8 +109,15 @@ class CalibrationWizard(QDialog):
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
+        # Nothing from the camera for a few seconds once calibration is asked for: say so and
+        # offer "Try again" instead of waiting on "Hold still" for ever.
+        self._watchdog = QTimer(self)
+        self._watchdog.setSingleShot(True)
+        self._watchdog.setInterval(round(NO_PICTURE_S * 1000))
+        self._watchdog.timeout.connect(lambda: self._fail(NO_PICTURE))
         worker.sample_ready.connect(self._on_sample)
         worker.calibration_done.connect(self._on_calibration)
+        worker.status_changed.connect(self._on_status)
         self._update_nav()
 
     # -- pages -------------------------------------------------------------------------------
@@ -184,6 +198,11 @@ class CalibrationWizard(QDialog):
             return
         self._timer.stop()
         self.countdown.setText("Hold still…")
+        status = self.worker.monitor.status
+        if status.is_problem:  # the camera was already gone before the countdown
+            self._fail(f"{status.message} {CAMERA_HINT}")
+            return
+        self._watchdog.start()
         self.worker.monitor.recalibrate(self.seconds)
 
     def _on_sample(self, sample: Sample, _preview: np.ndarray | None) -> None:
@@ -191,6 +210,7 @@ class CalibrationWizard(QDialog):
         if not self.isVisible():
             return
         if self._running and sample.calibration_progress is not None:
+            self._watchdog.start()  # pictures are coming: restart the wait
             self.progress.setValue(round(100 * sample.calibration_progress))
         self._show_checks(list(self._recent))
 
@@ -200,9 +220,22 @@ class CalibrationWizard(QDialog):
             mark, colour = ("✔", "#2e9d5b") if ok else ("✘", "#c8372d")
             label.setText(f"<span style='color:{colour}'>{mark}</span> {text}")
 
+    def _on_status(self, status: Status) -> None:
+        if self._running and status.is_problem:
+            self._fail(f"{status.message} {CAMERA_HINT}")
+
+    def _fail(self, reason: str) -> None:
+        """Ends a calibration that cannot go on, with the reason and "Try again"."""
+        if not self._running:
+            return
+        self._timer.stop()
+        self.worker.monitor.cancel_calibration()
+        self._on_calibration(None, reason)
+
     def _on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
         if not self._running:
             return
+        self._watchdog.stop()
         self._running = False
         self.start_button.setEnabled(True)
         if calibration is not None and error is None:
@@ -227,6 +260,7 @@ class CalibrationWizard(QDialog):
     def reject(self) -> None:
         if self._running:
             self._timer.stop()
+            self._watchdog.stop()
             self.worker.monitor.cancel_calibration()
             self._running = False
         super().reject()
