@@ -244,8 +244,23 @@ def test_first_run_shows_onboarding_once(qtbot: QtBot, make: Make,
                                          videos: dict[str, Path]) -> None:
     c = make(videos["nobody"], onboarded=False)
     assert c.wizard is not None and c.wizard.pages.count() == 5
+    assert c.wizard.step_label.text() == "Step 1 of 5"
     c.wizard.reject()
     assert AppState.load().onboarded
+
+
+def test_onboarding_seen_to_calibration_is_not_shown_again(qtbot: QtBot, make: Make,
+                                                           videos: dict[str, Path]) -> None:
+    # Read through to the calibration page, then the app quit (no calibration, wizard open):
+    # the next start does not walk the user through the introduction again.
+    c = make(videos["nobody"], onboarded=False)
+    wizard = c.wizard
+    assert wizard is not None
+    for _ in range(4):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.step_label.text() == "Step 5 of 5"
+    assert AppState.load().onboarded
+    assert c.wizard is wizard  # still open
 
 
 def test_settings_refuse_a_bad_value_and_apply_a_good_one_live(

@@ -351,13 +351,16 @@ class AppController(QObject):
                                    view=self.config.camera.view, parent=self.window)
         wizard.view_chosen.connect(self._choose_view)
         wizard.finished.connect(lambda _result: self._wizard_closed(onboarding))
+        if onboarding:  # seen through to calibration: not shown again at the next start
+            wizard.reached_end.connect(lambda: self._wizard_closed(True, keep=True))
         self.wizard = wizard
         wizard.show()
         return wizard
 
-    def _wizard_closed(self, onboarding: bool) -> None:
-        self.wizard = None
-        if onboarding:
+    def _wizard_closed(self, onboarding: bool, *, keep: bool = False) -> None:
+        if not keep:
+            self.wizard = None
+        if onboarding and not self.state.onboarded:
             self.state.onboarded = True
             self.state.save()
 

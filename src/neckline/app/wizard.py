@@ -67,6 +67,7 @@ records your neutral for a few seconds and judges every measure against it.</p>"
 class CalibrationWizard(QDialog):
     view_chosen = pyqtSignal(str)
     calibrated = pyqtSignal(object)  # Calibration
+    reached_end = pyqtSignal()  # the last page (calibration) was shown
 
     def __init__(self, worker: MonitorThread, *, onboarding: bool, seconds: float,
                  view: str = "front", parent: QWidget | None = None) -> None:
@@ -91,6 +92,8 @@ class CalibrationWizard(QDialog):
         self.calibrate_page = self._calibrate_page()
         self.pages.addWidget(self.calibrate_page)
 
+        self.step_label = QLabel()  # "Step 2 of 5" while onboarding
+        self.step_label.setVisible(onboarding)
         self.back_button = QPushButton("Back")
         self.next_button = QPushButton("Next")
         self.close_button = QPushButton("Close")
@@ -99,6 +102,7 @@ class CalibrationWizard(QDialog):
         self.close_button.clicked.connect(self.reject)
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
+        nav.addWidget(self.step_label)
         nav.addStretch(1)
         nav.addWidget(self.close_button)
         nav.addWidget(self.next_button)
@@ -172,6 +176,9 @@ class CalibrationWizard(QDialog):
 
     def _update_nav(self) -> None:
         index, last = self.pages.currentIndex(), self.pages.count() - 1
+        self.step_label.setText(f"Step {index + 1} of {last + 1}")
+        if index == last:
+            self.reached_end.emit()
         self.back_button.setVisible(index > 0 and not self._running)
         self.next_button.setVisible(index < last)
         self.close_button.setText("Done" if self.calibration is not None else
