@@ -150,3 +150,16 @@ def test_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert "No stretch called 'nope'" in capsys.readouterr().err
     assert main(["stretches", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["stretches"]) == 8
+
+
+def test_guided_steps_say_which_side_and_what_to_do() -> None:
+    cat = catalogue()
+    bend = cat.stretches["upper_trapezius_side_bend"]
+    assert bend.step_words("left") == f"Tip your head toward your left shoulder — hold for " \
+                                      f"{bend.hold_s:g} s"
+    assert cat.stretches["neck_rotation"].step_words("right").startswith(
+        "Turn to look over your right shoulder — hold")
+    rolls = cat.stretches["shoulder_rolls"]
+    assert rolls.step_words(None) == f"Keep rolling slowly for {rolls.hold_s:g} s"
+    assert rolls.dose.startswith("Keep rolling slowly for")
+    assert cat.stretches["chin_tuck"].dose.startswith("Hold for 5 s")

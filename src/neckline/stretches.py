@@ -37,11 +37,25 @@ class Stretch:
     sources: tuple[str, ...]
     figure: str
     check: Check | None = None
+    # What one timed step is, in words ("hold", or "keep rolling" for a movement), and what a
+    # side means for this stretch ("{side}" is "left" or "right").
+    hold_words: str = "hold"
+    side_words: str = "{side} side"
 
     @property
     def dose(self) -> str:
         side = " on each side" if self.per_side else ""
-        return f"Hold {self.hold_s:g} s, {self.reps} time{'s' * (self.reps > 1)}{side}."
+        return (f"{self.hold_words.capitalize()} for {self.hold_s:g} s, "
+                f"{self.reps} time{'s' * (self.reps > 1)}{side}.")
+
+    def step_words(self, side: str | None) -> str:
+        """The heading of one timed step: 'Tip your head toward your right shoulder — hold for
+        20 s', 'Keep rolling for 20 s'."""
+        what = f"{self.hold_words} for {self.hold_s:g} s"
+        if side is None:
+            return what[0].upper() + what[1:]
+        where = self.side_words.format(side=side)
+        return f"{where[0].upper()}{where[1:]} — {what}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +81,9 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
             steps=tuple(entry["steps"]), hold_s=float(entry["hold_s"]), reps=int(entry["reps"]),
             per_side=bool(entry["per_side"]), cautions=tuple(entry["cautions"]),
             sources=tuple(entry["sources"]), figure=entry["figure"],
-            check=Check(**check) if check else None)
+            check=Check(**check) if check else None,
+            hold_words=entry.get("hold_words", "hold"),
+            side_words=entry.get("side_words", "{side} side"))
         if stretch.id in stretches:
             raise CatalogueError(f"stretch {stretch.id} appears twice")
         stretches[stretch.id] = stretch

@@ -253,13 +253,12 @@ class GuidedDialog(QDialog):
             return
         hold = g.current
         assert hold is not None
-        side = f"{hold.side.capitalize()} side — " if hold.side else ""
         self.rep_label.setText(f"Hold {g.index + 1} of {g.total_holds}")
         if g.resting:
             self.step_label.setText("<h3>Relax for a moment…</h3>")
             self.progress.setValue(0)
             return
-        self.step_label.setText(f"<h3>{side}hold for {g.stretch.hold_s:g} s</h3>")
+        self.step_label.setText(f"<h3>{g.stretch.step_words(hold.side)}</h3>")
         self.progress.setValue(round(1000 * g.held_s / g.stretch.hold_s))
         check = g.stretch.check
         if g.in_position is None:
