@@ -354,6 +354,10 @@ def test_the_app_records_history_while_it_monitors(qtbot: QtBot, make: Make,
     qtbot.mouseClick(c.guide.done_button, Qt.MouseButton.LeftButton)
     stats_window = c.open_statistics()
     assert stats_window.isVisible()
+    # The stretch just done is written at once and the window reads it again: it agrees with
+    # `neckline stats` without waiting for the next batch.
+    qtbot.waitUntil(lambda: "Stretches done: <b>1</b>" in stats_window.summary.text(),
+                    timeout=5000)
     c.shutdown()  # writes the last batch
     connection = sqlite3.connect(path)
     present = connection.execute("SELECT SUM(present_s) FROM minutes").fetchone()[0]

@@ -81,3 +81,44 @@ def test_a_damaged_database_is_reported_in_the_window(qtbot: QtBot, tmp_path: Pa
     assert datetime.fromtimestamp(NINE).date() == MONDAY
     with HistoryDB.open(path) as db:
         assert db.notice is None
+
+
+def test_counts_have_whole_ticks_units_stay_apart_and_legends_sit_below(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
+    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
+    qtbot.addWidget(window)
+    window.show()
+    ticks = window.alert_plot.getAxis("left")._tickLevels[0]
+    assert ticks and all(float(value).is_integer() for value, _ in ticks)
+    assert "(°)" in window.trend_plot.getPlotItem().titleLabel.text
+    assert "(cm)" in window.forward_plot.getPlotItem().titleLabel.text
+    for plot in (window.good_plot, window.alert_plot, window.trend_plot):
+        assert plot.getPlotItem().legend is None  # no legend box over the bars or lines
+    assert "this period" in window.good_legend.text()
+    assert "snoozed" in window.alert_legend.text()
+
+
+def test_export_writes_the_days_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
+    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
+    qtbot.addWidget(window)
+    out = tmp_path / "week.csv"
+    window.export_to(out)
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("record,time") and len(lines) == 1 + 3 + 1 + 1
+    assert "Exported 5 records" in window.status.text()
+    window.export_to(tmp_path / "no-such-folder" / "x.json")
+    assert window.status.text().startswith("Not exported:")
+
+
+def test_the_window_reads_again_on_refresh(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    window = StatsWindow(path, today=lambda: MONDAY)
+    qtbot.addWidget(window)
+    assert window.pages.currentWidget() is window.empty_label
+    record(path, morning())
+    window.refresh()
+    assert window.pages.currentIndex() == 0

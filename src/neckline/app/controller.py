@@ -77,6 +77,7 @@ class AppController(QObject):
         self.settings: SettingsDialog | None = None
         self.guide: GuideWindow | None = None
         self.stats_window: StatsWindow | None = None
+        self._stats_read_at = -1  # the recorder's write count the statistics last read at
         self.history_path = history_path
         self.recorder: HistoryRecorder | None = None
         self._source = source
@@ -141,6 +142,13 @@ class AppController(QObject):
         if self.recorder is not None and self.recorder.error:
             self.window.show_notice(self.recorder.error)
             self._history_check.stop()
+            return
+        # The statistics window follows what has been written since it last read.
+        window = self.stats_window
+        if self.recorder is not None and window is not None and window.isVisible() \
+                and self.recorder.writes != self._stats_read_at:
+            self._stats_read_at = self.recorder.writes
+            window.refresh()
 
     def shutdown(self) -> None:
         """Stops the worker (releasing the camera), writes the last history, and closes every
@@ -383,6 +391,13 @@ class AppController(QObject):
             self.recorder.add_stretch(stretch_id, problem, time.time())
 
     def open_statistics(self) -> StatsWindow:
+        """The statistics window, on this week; what is still pending in the recorder (the last
+        stretch, the current minute) is written at once and the window reads it again when it
+        lands, so it agrees with `neckline stats`."""
+        if self.recorder is not None:
+            self._stats_read_at = self.recorder.writes
+            self.recorder.flush_soon()
+            QTimer.singleShot(1000, self._check_recorder)
         if self.stats_window is None:
             self.stats_window = StatsWindow(self.history_path)
         else:

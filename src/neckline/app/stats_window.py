@@ -7,6 +7,7 @@ without effort. The numbers come from neckline.history.stats; this module only d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QDate
 from PyQt6.QtWidgets import (
     QDateEdit,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +30,7 @@ from PyQt6.QtWidgets import (
 from neckline.config import PROBLEMS
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB
+from neckline.history.export import export
 from neckline.history.stats import RESPONSES, Stats, compute_stats
 from neckline.messages import GAUGE_LABELS, clock_words
 
@@ -38,6 +41,7 @@ RESPONSE_COLOURS = {"stretched": GREEN, "snoozed": "#5b7fa6", "dismissed": "#8a8
                     "no_response": "#d6d9de"}
 TREND_COLOURS = {"head_tilt": "#3b82c4", "head_down": "#c8372d", "forward_head": AMBER,
                  "shoulders_uneven": "#7a4fb3"}
+ANGLE_METRICS = ("head_tilt", "head_down", "shoulders_uneven")  # degrees; forward head is cm
 EMPTY = ("<h2>No history yet</h2><p>neckline records your posture, as numbers only, while it "
          "watches. Come back after a session at your desk and your days will appear here.</p>")
 
@@ -60,6 +64,7 @@ class StatsWindow(QWidget):
         self.db_path = db_path
         self.today = today
         self.stats: Stats | None = None
+        self.shown: tuple[date, date] = (today(), today())
 
         buttons = QHBoxLayout()
         for label, name in (("Today", "today"), ("This week", "week"),
@@ -73,32 +78,42 @@ class StatsWindow(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         show_range = QPushButton("Show range")
         show_range.clicked.connect(self._show_edited_range)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the days shown as CSV or JSON")
+        self.export_button.clicked.connect(self._choose_export_file)
         buttons.addStretch(1)
         buttons.addWidget(QLabel("From"))
         buttons.addWidget(self.start_edit)
         buttons.addWidget(QLabel("to"))
         buttons.addWidget(self.end_edit)
         buttons.addWidget(show_range)
+        buttons.addWidget(self.export_button)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.status = QLabel()  # where an export went
         self.good_plot = _plot("Time in good posture per day (minutes)")
         self.heatmap_plot = _plot("Strained minutes by day and hour")
         self.problem_plot = _plot("Strained minutes per problem")
-        self.alert_plot = _plot("Alerts per day and what was done")
-        self.trend_plot = _plot("Daily average against your neutral (° / cm)")
-        for plot in (self.trend_plot, self.alert_plot, self.good_plot):
-            plot.addLegend(offset=(5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 230),
-                           pen=pg.mkPen("#d0d3d8"))
+        self.alert_plot = _plot("Alerts per day and what was done (count)")
+        self.trend_plot = _plot("Daily average against your neutral (°)")
+        self.forward_plot = _plot("Forward head, daily average (cm)")
+        # Legends under the charts, never over the data.
+        self.good_legend = _legend([(GREY, "previous period"), (GREEN, "this period")])
+        self.alert_legend = _legend([(RESPONSE_COLOURS[r], r.replace("_", " "))
+                                     for r in RESPONSES])
+        self.trend_legend = _legend([(TREND_COLOURS[m], GAUGE_LABELS[m]) for m in ANGLE_METRICS])
         charts = QGridLayout()
-        charts.addWidget(self.good_plot, 0, 0)
+        charts.addWidget(_with_legend(self.good_plot, self.good_legend), 0, 0)
         charts.addWidget(self.heatmap_plot, 0, 1)
         charts.addWidget(self.problem_plot, 1, 0)
-        charts.addWidget(self.alert_plot, 1, 1)
-        charts.addWidget(self.trend_plot, 2, 0, 1, 2)
+        charts.addWidget(_with_legend(self.alert_plot, self.alert_legend), 1, 1)
+        charts.addWidget(_with_legend(self.trend_plot, self.trend_legend), 2, 0)
+        charts.addWidget(self.forward_plot, 2, 1)
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(self.summary)
+        content_layout.addWidget(self.status)
         content_layout.addLayout(charts, 1)
         self.empty_label = QLabel(EMPTY)
         self.empty_label.setWordWrap(True)
@@ -123,7 +138,12 @@ class StatsWindow(QWidget):
             start, end = end, start
         self.show_range(start, end)
 
+    def refresh(self) -> None:
+        """Reads the range shown again (new history has been written)."""
+        self.show_range(*self.shown)
+
     def show_range(self, start: date, end: date) -> None:
+        self.shown = (start, end)
         self.start_edit.setDate(QDate(start.year, start.month, start.day))
         self.end_edit.setDate(QDate(end.year, end.month, end.day))
         try:
@@ -186,17 +206,69 @@ class StatsWindow(QWidget):
                     brush=RESPONSE_COLOURS[response], name=response.replace("_", " ")))
             bottom += counts
         self.alert_plot.getAxis("bottom").setTicks([ticks])
+        # Counts are whole: ticks at whole numbers only.
+        most = int(bottom.max()) if len(bottom) else 0
+        step = max(1, math.ceil(most / 5))
+        self.alert_plot.getAxis("left").setTicks([[(v, str(v))
+                                                   for v in range(0, most + step + 1, step)]])
+        self.alert_plot.setYRange(0, max(1, most), padding=0.05)
 
-        self.trend_plot.clear()
-        for metric, colour in TREND_COLOURS.items():
-            values = np.array([np.nan if d.means[metric] is None else d.means[metric]
-                               for d in stats.days], dtype=float)
-            if np.isfinite(values).any():
-                self.trend_plot.plot(x, values, pen=pg.mkPen(colour, width=2), symbol="o",
-                                     symbolSize=5, symbolBrush=colour, connect="finite",
-                                     name=GAUGE_LABELS[metric])
-        self.trend_plot.getAxis("bottom").setTicks([ticks])
+        for plot, metrics in ((self.trend_plot, ANGLE_METRICS),
+                              (self.forward_plot, ("forward_head",))):
+            plot.clear()
+            for metric in metrics:
+                colour = TREND_COLOURS[metric]
+                values = np.array([np.nan if d.means[metric] is None else d.means[metric]
+                                   for d in stats.days], dtype=float)
+                if np.isfinite(values).any():
+                    plot.plot(x, values, pen=pg.mkPen(colour, width=2), symbol="o",
+                              symbolSize=5, symbolBrush=colour, connect="finite")
+            plot.getAxis("bottom").setTicks([ticks])
         self.summary.setText(_summary(stats))
+
+    # -- export ------------------------------------------------------------------------------
+
+    def _choose_export_file(self) -> None:
+        start, end = self.shown
+        name = f"neckline-{start.isoformat()}-to-{end.isoformat()}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Export posture history",
+                                              str(Path.home() / name),
+                                              "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Writes the days shown to ``path`` (JSON for a .json name, else CSV) and says so."""
+        start, end = self.shown
+        fmt = "json" if path.suffix.lower() == ".json" else "csv"
+        try:
+            with HistoryDB.open(self.db_path) as db, path.open("w", encoding="utf-8",
+                                                             newline="") as out:
+                count = export(db.connection, out, fmt, start, end)
+        except NecklineError as e:
+            self.status.setText(f"Not exported: {e}")
+            return
+        except OSError as e:
+            self.status.setText(f"Not exported: {path} cannot be written ({e.strerror}).")
+            return
+        self.status.setText(f"Exported {count} records ({start} to {end}) to {path}.")
+
+
+def _legend(items: list[tuple[str, str]]) -> QLabel:
+    label = QLabel("&nbsp;&nbsp;".join(f"<span style='color:{colour}'>■</span> {name}"
+                                       for colour, name in items))
+    label.setStyleSheet("font-size: 8pt;")
+    return label
+
+
+def _with_legend(plot: pg.PlotWidget, legend: QLabel) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(plot, 1)
+    layout.addWidget(legend)
+    return box
 
 
 def _plot(title: str) -> pg.PlotWidget:
@@ -224,7 +296,10 @@ def _summary(stats: Stats) -> str:
     if share is not None and before is not None:
         text += f", {100 * (share - before):+.0f} points against the period before"
     responses = stats.responses()
-    text += (f". Longest good streak: <b>{stats.longest_good_streak_min} min</b>. "
+    streak = stats.longest_good_streak_min
+    streak_words = f"{streak} min" if streak else \
+        ("under a minute" if stats.total("good_s") > 0 else "none")
+    text += (f". Longest unbroken good stretch: <b>{streak_words}</b>. "
              f"Stretches done: <b>{int(stats.total('stretches'))}</b>. "
              f"Alerts: <b>{sum(responses.values())}</b>"
              f" ({responses['stretched']} led to a stretch).")

@@ -126,6 +126,7 @@ class HistoryRecorder:
         self.flush_s = flush_s
         self.notice: str | None = None  # a damaged database moved aside, for the user
         self.error: str | None = None  # recording stopped: the reason, for the user
+        self.writes = 0  # batches written so far: a reader that saw fewer can look again
         self.started = started if started is not None else time.time()
         self._session = {"camera": camera, "model": model, "kind": kind}
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
@@ -152,6 +153,11 @@ class HistoryRecorder:
 
     def set_calibration(self, calibration: Calibration) -> None:
         self._queue.put(("calibration", calibration))
+
+    def flush_soon(self) -> None:
+        """Write what is pending now rather than at the next batch (a window is about to read
+        the history); returns at once."""
+        self._queue.put(("flush", None))
 
     def close(self) -> None:
         """Writes everything still pending and ends the session."""
@@ -195,6 +201,8 @@ class HistoryRecorder:
                     elif kind == "close":
                         closing = True
                         finished += aggregator.finish()
+                    elif kind == "flush":
+                        next_flush = time.monotonic()
                     else:
                         pending.append((kind, item))
                 except queue.Empty:
@@ -204,6 +212,7 @@ class HistoryRecorder:
                     if aggregator.current is not None:
                         rows.append(aggregator.current.row(session_id))
                     self._write(connection, session_id, rows, pending, alert_ids, last_epoch)
+                    self.writes += 1
                     finished, pending = [], []
                     next_flush = time.monotonic() + self.flush_s
         except Exception as e:  # a full disk or a vanished file: stop recording, say why
