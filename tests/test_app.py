@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtNetwork import QLocalSocket
-from PyQt6.QtWidgets import QApplication, QLineEdit
+from PyQt6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from neckline.alerts import Alert
 from neckline.app.controller import NO_TRAY, AppController
+from neckline.app.placement import place
 from neckline.app.window import MainWindow
 from neckline.app.worker import RUNNING
 from neckline.appstate import AppState
@@ -391,3 +392,36 @@ def test_a_failing_history_write_is_shown(qtbot: QtBot, make: Make, videos: dict
     qtbot.waitUntil(lambda: "Recording stopped" in c.window.notice_label.text(),
                     timeout=30000)
     assert "could not be written" in c.window.notice_label.text()
+
+
+def test_windows_fit_the_screen_and_come_back_where_they_were(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    screen = QApplication.primaryScreen()
+    assert screen is not None
+    area = screen.availableGeometry()
+    c = make(videos["nobody"])
+    stats = c.open_statistics()
+    guide = c.open_stretches(None)
+    for window in (c.window, stats, guide):
+        # On the screen, to within a few pixels (the offscreen test screen is only 800 px
+        # wide and the main window's layout needs 804).
+        g = window.geometry().adjusted(8, 8, -8, -8)
+        assert area.contains(g), (window, window.geometry(), area)
+    stats.setGeometry(area.x() + 10, area.y() + 20, 780, 760)
+    c.shutdown()
+    assert AppState.load().windows["statistics"] == (area.x() + 10, area.y() + 20, 780, 760)
+    again = make(videos["nobody"])
+    again.state = AppState.load()
+    reopened = again.open_statistics()
+    g = reopened.geometry()
+    assert (g.x(), g.y(), g.width(), g.height()) == (area.x() + 10, area.y() + 20, 780, 760)
+
+
+def test_a_remembered_place_off_every_screen_is_not_used(qtbot: QtBot) -> None:
+    state = AppState(windows={"statistics": (99999, 99999, 640, 400)})
+    window = QWidget()
+    window.resize(5000, 4000)  # larger than any test screen
+    place(window, "statistics", state)
+    screen = QApplication.primaryScreen()
+    assert screen is not None
+    assert screen.availableGeometry().contains(window.geometry())

@@ -1,10 +1,11 @@
 """What the desktop app remembers between runs besides the config: onboarding done, a pause
-that lasts until a chosen time. Stored as JSON in the user data directory."""
+that lasts until a chosen time, where each window was. Stored as JSON in the user data
+directory."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ def state_path() -> Path:
 class AppState:
     onboarded: bool = False
     paused_until: datetime | None = None
+    windows: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # x, y, w, h
 
     @classmethod
     def load(cls) -> AppState:
@@ -27,8 +29,10 @@ class AppState:
         try:
             data = json.loads(state_path().read_text(encoding="utf-8"))
             paused = data.get("paused_until")
+            windows = {str(name): (int(g[0]), int(g[1]), int(g[2]), int(g[3]))
+                       for name, g in dict(data.get("windows", {})).items()}
             return cls(bool(data.get("onboarded", False)),
-                       datetime.fromisoformat(paused) if paused else None)
+                       datetime.fromisoformat(paused) if paused else None, windows)
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()
 
@@ -39,5 +43,6 @@ class AppState:
         tmp.write_text(json.dumps({
             "onboarded": self.onboarded,
             "paused_until": self.paused_until.isoformat() if self.paused_until else None,
+            "windows": {name: list(g) for name, g in self.windows.items()},
         }), encoding="utf-8")
         tmp.replace(path)

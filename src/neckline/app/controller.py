@@ -7,6 +7,7 @@ user response to an alert leaves through ``alert_response`` so statistics can re
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 from neckline.alerts import Alert
 from neckline.app.guide import GuideWindow
 from neckline.app.icons import state_icon
+from neckline.app.placement import place, remember
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.sound import Chime
 from neckline.app.stats_window import StatsWindow
@@ -121,6 +123,7 @@ class AppController(QObject):
             self.state.paused_until = None
             self.state.save()
         self.worker.start()
+        place(self.window, "main", self.state)
         self.window.show()
         self._update_view()
         if not self.state.onboarded:
@@ -157,6 +160,11 @@ class AppController(QObject):
         self._history_check.stop()
         for toast in list(self.toasts):
             toast.respond("no_response")
+        for name, window in (("main", self.window), ("guide", self.guide),
+                             ("statistics", self.stats_window)):
+            remember(window, name, self.state)
+        with contextlib.suppress(OSError):  # unwritable: the windows open centred next time
+            self.state.save()
         for dialog in (self.wizard, self.settings, self.guide, self.stats_window):
             if dialog is not None:
                 dialog.close()
@@ -379,6 +387,7 @@ class AppController(QObject):
         """The stretch guide, at the first stretch for ``problem`` (or all stretches)."""
         if self.guide is None:
             self.guide = GuideWindow()
+            place(self.guide, "guide", self.state, near=self.window)
             self.guide.stretch_done.connect(self._stretch_done)
             self.worker.sample_ready.connect(self.guide.on_sample)
         self.guide.show_problem(problem)
@@ -400,6 +409,7 @@ class AppController(QObject):
             QTimer.singleShot(1000, self._check_recorder)
         if self.stats_window is None:
             self.stats_window = StatsWindow(self.history_path)
+            place(self.stats_window, "statistics", self.state, near=self.window)
         else:
             self.stats_window.show_period("week")
         self.stats_window.show()

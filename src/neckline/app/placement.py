@@ -1,0 +1,53 @@
+"""Windows sized and placed to fit the screen they open on, and put back where the user left
+them: a remembered place is used when it still lies on a screen (a monitor unplugged since
+does not strand a window off-screen); otherwise the window is shrunk to fit the screen and
+centred on it."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QRect
+from PyQt6.QtGui import QGuiApplication, QScreen
+from PyQt6.QtWidgets import QWidget
+
+from neckline.appstate import AppState
+
+FIT = 0.9  # a new window takes at most this share of the screen's free area
+
+
+def place(window: QWidget, name: str, state: AppState, near: QWidget | None = None) -> None:
+    """Before the first show: the remembered geometry if it fits a screen, else the window's
+    own size shrunk to fit and centred on the screen of ``near`` (or the primary one)."""
+    saved = state.windows.get(name)
+    if saved is not None:
+        rect = QRect(*saved)
+        for screen in QGuiApplication.screens():
+            if screen.availableGeometry().contains(rect.center()) \
+                    and rect.width() <= screen.availableGeometry().width() \
+                    and rect.height() <= screen.availableGeometry().height():
+                window.setGeometry(rect)
+                return
+    target = _screen_of(near)
+    if target is None:
+        return
+    area = target.availableGeometry()
+    width = min(window.width(), int(area.width() * FIT))
+    height = min(window.height(), int(area.height() * FIT))
+    window.resize(max(width, window.minimumSizeHint().width()),
+                  max(height, window.minimumSizeHint().height()))
+    # Centred; a window that cannot shrink enough starts at the area's top left.
+    width, height = window.width(), window.height()
+    window.move(area.x() + max(0, (area.width() - width) // 2),
+                area.y() + max(0, (area.height() - height) // 2))
+
+
+def remember(window: QWidget | None, name: str, state: AppState) -> None:
+    """Keeps ``window``'s place for the next run (saved with the state)."""
+    if window is not None:
+        g = window.geometry()
+        state.windows[name] = (g.x(), g.y(), g.width(), g.height())
+
+
+def _screen_of(widget: QWidget | None) -> QScreen | None:
+    if widget is not None and widget.screen() is not None:
+        return widget.screen()
+    return QGuiApplication.primaryScreen()
