@@ -181,6 +181,17 @@ def test_quiet_hours_hold_alerts(qtbot: QtBot, make: Make, videos: dict[str, Pat
     assert not c.toasts and c.responses[-1][1] == "no_response"
 
 
+def test_the_wizard_shows_the_picture_even_with_the_preview_off(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["upright"], apply_overrides(Config(), {"app": {"show_preview": False}}))
+    assert not c.worker.monitor.preview_enabled
+    wizard = c.open_wizard(onboarding=False)
+    assert c.worker.monitor.preview_enabled
+    qtbot.waitUntil(lambda: not wizard.picture.pixmap().isNull(), timeout=20000)
+    wizard.reject()
+    assert not c.worker.monitor.preview_enabled  # back to what the user chose
+
+
 def test_calibration_without_a_camera_ends_with_a_reason(qtbot: QtBot, make: Make) -> None:
     c = make("9")  # no camera at index 9 on any test machine
     wizard = c.open_wizard(onboarding=False)
@@ -224,6 +235,9 @@ def test_calibration_wizard_succeeds_on_a_good_video(qtbot: QtBot, make: Make,
         label.text() for label in wizard.check_labels]
     assert "saved for this camera" in wizard.outcome.text()
     assert c.calibration is wizard.calibration
+    # The camera's picture with the framing guide, and the framing in words.
+    assert not wizard.picture.pixmap().isNull()
+    assert wizard.framing.text()
     c.window.refresh()
     assert "Not calibrated" not in c.window.detail_label.text()
 

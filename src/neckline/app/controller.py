@@ -364,7 +364,10 @@ class AppController(QObject):
             self.resume()
         wizard = CalibrationWizard(self.worker, onboarding=onboarding,
                                    seconds=self.config.calibration.seconds,
-                                   view=self.config.camera.view, parent=self.window)
+                                   view=self.config.camera.view, parent=self.window,
+                                   mirror=self.window.mirror)
+        # The wizard shows the camera's picture to frame by, whatever "Show preview" says.
+        self.worker.monitor.preview_enabled = True
         wizard.view_chosen.connect(self._choose_view)
         wizard.finished.connect(lambda _result: self._wizard_closed(onboarding))
         if onboarding:  # seen through to calibration: not shown again at the next start
@@ -376,6 +379,7 @@ class AppController(QObject):
     def _wizard_closed(self, onboarding: bool, *, keep: bool = False) -> None:
         if not keep:
             self.wizard = None
+            self.worker.monitor.preview_enabled = self.window.preview_box.isChecked()
         if onboarding and not self.state.onboarded:
             self.state.onboarded = True
             self.state.save()

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -25,10 +26,12 @@ from neckline.app.worker import MonitorThread
 from neckline.calibration import Calibration, distance_advice
 from neckline.checks import live_checks
 from neckline.engine import Sample
+from neckline.framing import GUIDE, framing_advice
 from neckline.monitor import Status
 from neckline.safety import doctor_html
 
 COUNTDOWN_S = 3
+PICTURE_W, PICTURE_H = 256, 192
 NO_PICTURE_S = 5.0
 CAMERA_HINT = ("Check that the camera is connected and not in use by another program, choose "
                "another camera in Settings, or try the app on its demo video "
@@ -70,8 +73,10 @@ class CalibrationWizard(QDialog):
     reached_end = pyqtSignal()  # the last page (calibration) was shown
 
     def __init__(self, worker: MonitorThread, *, onboarding: bool, seconds: float,
-                 view: str = "front", parent: QWidget | None = None) -> None:
+                 view: str = "front", parent: QWidget | None = None,
+                 mirror: bool = True) -> None:
         super().__init__(parent)
+        self.mirror = mirror  # a camera's picture is shown as a mirror, a video's as recorded
         self.setWindowTitle("Welcome to neckline" if onboarding else "Calibrate")
         self.worker = worker
         self.seconds = seconds
@@ -109,7 +114,7 @@ class CalibrationWizard(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addLayout(nav)
-        self.resize(560, 480)
+        self.resize(640, 520)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
@@ -147,6 +152,13 @@ class CalibrationWizard(QDialog):
 
     def _calibrate_page(self) -> QWidget:
         page = _text_page(CALIBRATE)
+        # The camera's picture with the framing guide over it, and what to change in words.
+        self.picture = QLabel("Waiting for the camera…")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setFixedSize(PICTURE_W, PICTURE_H)
+        self.picture.setStyleSheet("background: #1e1f22; color: #d0d3d8;")
+        self.framing = QLabel("")
+        self.framing.setWordWrap(True)
         self.countdown = QLabel("")
         font = self.countdown.font()
         font.setPointSizeF(font.pointSizeF() * 2.2)
@@ -162,8 +174,19 @@ class CalibrationWizard(QDialog):
         self.start_button.clicked.connect(self.start)
         layout = page.layout()
         assert layout is not None
-        for w in (self.countdown, self.progress, *self.check_labels, self.outcome,
-                  self.start_button):
+        row = QHBoxLayout()
+        row.addWidget(self.picture)
+        side = QVBoxLayout()
+        side.addWidget(self.countdown)
+        side.addWidget(self.progress)
+        for label in self.check_labels:
+            side.addWidget(label)
+        side.addWidget(self.framing)
+        side.addStretch(1)
+        row.addLayout(side, 1)
+        picture_row = QWidget()
+        picture_row.setLayout(row)
+        for w in (picture_row, self.outcome, self.start_button):
             layout.addWidget(w)
         self._show_checks([])
         return page
@@ -212,10 +235,16 @@ class CalibrationWizard(QDialog):
         self._watchdog.start()
         self.worker.monitor.recalibrate(self.seconds)
 
-    def _on_sample(self, sample: Sample, _preview: np.ndarray | None) -> None:
+    def _on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
         self._recent.append(sample)
         if not self.isVisible():
             return
+        if preview is not None:
+            self.picture.setPixmap(framed_picture(preview, self.mirror, PICTURE_W, PICTURE_H))
+        if self.view == "front":
+            advice = framing_advice(sample.face, sample.body) if sample.present else \
+                "Sit in front of the camera, inside the oval."
+            self.framing.setText(advice or "Framing is good.")
         if self._running and sample.calibration_progress is not None:
             self._watchdog.start()  # pictures are coming: restart the wait
             self.progress.setValue(round(100 * sample.calibration_progress))
@@ -271,6 +300,28 @@ class CalibrationWizard(QDialog):
             self.worker.monitor.cancel_calibration()
             self._running = False
         super().reject()
+
+
+def framed_picture(frame: np.ndarray, mirror: bool, width: int, height: int) -> QPixmap:
+    """The camera's picture scaled to fit, with the framing guide: the oval where the head
+    should be and the line where the shoulders should be."""
+    view = frame[:, ::-1] if mirror else frame
+    rgb = np.ascontiguousarray(view[:, :, ::-1])
+    h, w = rgb.shape[:2]
+    image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888)
+    pixmap = QPixmap.fromImage(image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation)
+    g = GUIDE
+    pw, ph = pixmap.width(), pixmap.height()
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(255, 255, 255, 200), 2, Qt.PenStyle.DashLine))
+    painter.drawEllipse(QPointF(g.head_x * pw, g.head_y * ph), g.head_half_w * pw,
+                        g.head_half_h * ph)
+    y = g.shoulders_y * ph
+    painter.drawLine(QPointF(0.18 * pw, y), QPointF(0.82 * pw, y))
+    painter.end()
+    return pixmap
 
 
 def _text_page(html: str) -> QWidget:
