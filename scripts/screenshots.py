@@ -97,6 +97,9 @@ def main() -> int:
         (lambda: True, lambda: c.open_statistics().show_period("month")),
         (lambda: c.stats_window is not None and c.stats_window.isVisible(), lambda: None),
         (lambda: True, lambda: grab("statistics", c.stats_window)),
+        (lambda: True, lambda: c.open_settings()),
+        (lambda: c.settings is not None and c.settings.isVisible(), lambda: None),
+        (lambda: True, lambda: grab("settings", c.settings)),
         (lambda: True, app.quit),
     ]
 

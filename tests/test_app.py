@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTime
 from PyQt6.QtNetwork import QLocalSocket
-from PyQt6.QtWidgets import QApplication, QLineEdit, QWidget
+from PyQt6.QtWidgets import QApplication, QLineEdit, QTimeEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from neckline.alerts import Alert
@@ -282,26 +282,50 @@ def test_settings_refuse_a_bad_value_and_apply_a_good_one_live(
         qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
     c = make(videos["held_tilt"])
     dialog = c.open_settings()
-    start = dialog.fields["app.quiet_hours_start"]
-    end = dialog.fields["app.quiet_hours_end"]
-    assert isinstance(start, QLineEdit) and isinstance(end, QLineEdit)
-    start.setText("25:00")
-    end.setText("07:00")
+    # Two bad values at once (on the Advanced page): both named by their labels, both marked.
+    rate, idle = dialog.fields["processing.rate_fps"], dialog.fields["processing.idle_rate_fps"]
+    rate.setValue(2.0)  # type: ignore[attr-defined]
+    idle.setValue(5.0)  # type: ignore[attr-defined]
+    dialog.fields["app.alert_style"].setCurrentIndex(1)  # type: ignore[attr-defined]
     dialog.accept()
     assert dialog.isVisible()
-    assert "HH:MM" in dialog.error_label.text() and "quiet_hours_start" in dialog.error_label.text()
+    text = dialog.error_label.text()
+    assert "“Idle rate”" in text and "“Rate”" in text and "processing." not in text
+    assert "red" in idle.styleSheet() or "#c8372d" in idle.styleSheet()
     assert c.config == Config()
-    start.setText("22:00")
+    rate.setValue(10.0)  # type: ignore[attr-defined]
+    idle.setValue(1.0)  # type: ignore[attr-defined]
+    dialog.quiet_box.setChecked(True)
+    start = dialog.fields["app.quiet_hours_start"]
+    assert isinstance(start, QTimeEdit)  # a time picker, not free text
+    start.setTime(QTime(22, 0))
     threshold = dialog.fields["alerts.head_tilt.threshold"]
     threshold.setValue(12.5)  # type: ignore[attr-defined]
     dialog.accept()
     assert not dialog.isVisible()
     assert c.config.alerts.head_tilt.threshold == 12.5
+    assert c.config.app.alert_style == "tray"
     assert c.gate.quiet_start == "22:00"
     qtbot.waitUntil(lambda: c.worker.monitor.engine.threshold("head_tilt") == 12.5,
                     timeout=10000)
     assert load_config().alerts.head_tilt.threshold == 12.5  # saved to the user's file
     assert user_config_path().exists()
+
+
+def test_settings_speak_the_users_words(qtbot: QtBot, make: Make,
+                                        videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    dialog = c.open_settings()
+    assert dialog.labels["alerts.head_tilt.enabled"].startswith("Head tilted sideways")
+    cooldown = dialog.fields["alerts.cooldown_s"]
+    assert cooldown.text() == "600 s"  # type: ignore[attr-defined]
+    assert dialog.labels["alerts.cooldown_s"] == "Cooldown"
+    style = dialog.fields["app.alert_style"]
+    assert style.currentText() == "A card near the corner of the screen"  # type: ignore
+    toast = c.show_example_alert()
+    assert toast.isVisible() and "Try:" in toast.offer_label.text()
+    toast.respond("dismissed")
+    assert not c.responses  # an example is not recorded
 
 
 def test_hidden_preview_keeps_monitoring(qtbot: QtBot, make: Make,

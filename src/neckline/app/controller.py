@@ -40,7 +40,7 @@ from neckline.messages import STATE_WORDS, alert_text, clock_words
 from neckline.monitor import Status
 from neckline.schedule import AlertGate, pause_until
 from neckline.sources import available_cameras, is_camera
-from neckline.stretches import catalogue
+from neckline.stretches import catalogue, stretches_for
 from neckline.tally import DayTally
 
 from .worker import MonitorThread
@@ -424,9 +424,25 @@ class AppController(QObject):
         if self.settings is None:
             self.settings = SettingsDialog(self.config, available_cameras(), self.window)
             self.settings.applied.connect(self.apply_config)
+            self.settings.preview_requested.connect(self.show_example_alert)
             self.settings.finished.connect(lambda _r: setattr(self, "settings", None))
         self.settings.show()
         return self.settings
+
+    def show_example_alert(self) -> Toast:
+        """The alert card as it will look (from Settings); not recorded, no effect."""
+        example = Alert(self.now().timestamp(), "head_tilt", 60.0, 14.0,
+                        stretches_for("head_tilt"))
+        title, text = alert_text(example, self.config.camera.view)
+        offered = catalogue().stretches.get(example.stretches[0])
+        toast = Toast(example, title, text, offered.title if offered else None)
+        toast.responded.connect(lambda _r, t=toast: self.toasts.remove(t)
+                                if t in self.toasts else None)
+        self.toasts.append(toast)
+        toast.show_in_corner()
+        if self.settings is not None and self.settings.values()["app"]["sound"]:
+            self.chime.play()
+        return toast
 
     def apply_config(self, config: Config) -> None:
         """A new config, live: saved for next time, handed to the worker, shown."""

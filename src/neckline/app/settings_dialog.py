@@ -1,13 +1,20 @@
-"""Settings, over the same typed config as the CLI: the form is generated from the option
-declarations (type, range, description), so a new option appears here by itself. Values are
-checked by the config's own validation; a refused value stays in the dialog with the reason."""
+"""Settings in the user's words, over the same typed config as the CLI.
+
+The first page holds what most people change: how strict each check is (in words, with the
+number), how alerts look and sound (with a preview), which camera, quiet hours (time pickers),
+start on login. Everything else (the engine's internals) is on the Advanced page, generated from
+the option declarations (type, range, description), so a new option appears there by itself.
+Values are checked by the config's own validation; every refused value is shown at once, at its
+field and by the label the user sees, and the dialog stays open.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
-from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtCore import QTime, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,24 +23,55 @@ from PyQt6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from neckline.config import Config, ProblemRule, apply_overrides
+from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
 from neckline.errors import ConfigError
-from neckline.messages import TITLES
 
-TABS = (("Alerts", ("alerts",)), ("Camera", ("camera", "processing")), ("App", ("app",)),
-        ("Advanced", ("measures", "calibration")))
+# Each check as a sentence: "<words> [threshold] for [seconds]".
+STRICTNESS = {
+    "head_tilt": "Head tilted sideways more than",
+    "head_down": "Head bent down more than",
+    "forward_head": "Head pushed forward more than",
+    "shoulders_uneven": "Shoulders uneven by more than",
+    "too_close": "Closer to the screen than calibrated by more than",
+}
+UNIT_SUFFIX = {"degrees": " °", "deg": " °", "cm": " cm", "percent": " %", "%": " %"}
+UNIT_OF_KEY = (("_s", " s"), ("_fps", " fps"), ("_deg", " °"), ("_cm", " cm"), ("_hz", " Hz"))
+ALERT_STYLES = {"toast": "A card near the corner of the screen", "tray": "A tray message",
+                "both": "Both"}
+VIEWS = {"front": "In front of me (on or under the screen)",
+         "side": "To my side (for the neck angle)"}
+# The words of the first page, also used to name a refused value.
+LABELS = {
+    "camera.index": "Camera",
+    "camera.view": "Where the camera is",
+    "app.alert_style": "How alerts appear",
+    "app.sound": "Play a soft chime with each alert",
+    "app.quiet_hours_start": "Quiet hours from",
+    "app.quiet_hours_end": "Quiet hours until",
+    "app.start_on_login": "Start neckline when I log in",
+    **{f"alerts.{p}.threshold": f"{words} (the number)" for p, words in STRICTNESS.items()},
+    **{f"alerts.{p}.dwell_s": f"{words} (how long)" for p, words in STRICTNESS.items()},
+    **{f"alerts.{p}.enabled": f"{words} (on or off)" for p, words in STRICTNESS.items()},
+}
+ERROR_STYLE = "border: 2px solid #c8372d; border-radius: 3px;"
 
 
 class SettingsDialog(QDialog):
     applied = pyqtSignal(object)  # the new Config
+    preview_requested = pyqtSignal()  # "Show an example alert"
 
     def __init__(self, config: Config, cameras: list[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,14 +79,10 @@ class SettingsDialog(QDialog):
         self.config = config
         self.cameras = cameras
         self.fields: dict[str, QWidget] = {}  # "section.key" or "alerts.problem.part"
+        self.labels: dict[str, str] = {}  # key -> the words shown beside its field
         tabs = QTabWidget()
-        for title, sections in TABS:
-            page = QWidget()
-            layout = QVBoxLayout(page)
-            for section in sections:
-                layout.addWidget(self._section(section, getattr(config, section)))
-            layout.addStretch(1)
-            tabs.addTab(page, title)
+        tabs.addTab(self._general_page(), "General")
+        tabs.addTab(self._advanced_page(), "Advanced")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c8372d;")
@@ -64,25 +98,131 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        self.resize(680, 600)
 
-    # -- building the form -----------------------------------------------------------------
+    # -- the first page ---------------------------------------------------------------------
 
-    def _section(self, name: str, obj: Any) -> QWidget:
-        box = QWidget()
-        form = QFormLayout(box)
-        rules: list[tuple[str, ProblemRule]] = []
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if isinstance(value, ProblemRule):
-                rules.append((f.name, value))
-                continue
-            widget = self._editor(f"{name}.{f.name}", value, f.metadata)
-            widget.setToolTip(f.metadata["description"])
-            form.addRow(f.name.replace("_", " ").capitalize(), widget)
-        if rules:
-            form.addRow(self._rules_grid(rules))
+    def _general_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self._strictness_box())
+
+        alerts = QGroupBox("Alerts")
+        form = QFormLayout(alerts)
+        style = QComboBox()
+        for value, words in ALERT_STYLES.items():
+            style.addItem(words, value)
+        style.setCurrentIndex(style.findData(self.config.app.alert_style))
+        self._field("app.alert_style", style)
+        sound = QCheckBox(LABELS["app.sound"])
+        sound.setChecked(self.config.app.sound)
+        self._field("app.sound", sound)
+        self.preview_button = QPushButton("Show an example alert")
+        self.preview_button.clicked.connect(self.preview_requested.emit)
+        row = QHBoxLayout()
+        row.addWidget(style, 1)
+        row.addWidget(self.preview_button)
+        form.addRow(LABELS["app.alert_style"], row)
+        form.addRow(sound)
+        layout.addWidget(alerts)
+
+        camera = QGroupBox("Camera")
+        form = QFormLayout(camera)
+        form.addRow(LABELS["camera.index"], self._editor("camera.index",
+                                                         self.config.camera.index, {}))
+        view = QComboBox()
+        for value, words in VIEWS.items():
+            view.addItem(words, value)
+        view.setCurrentIndex(view.findData(self.config.camera.view))
+        self._field("camera.view", view)
+        form.addRow(LABELS["camera.view"], view)
+        layout.addWidget(camera)
+
+        quiet = QGroupBox("Quiet hours: hold alerts back")
+        quiet.setCheckable(True)
+        app = self.config.app
+        quiet.setChecked(bool(app.quiet_hours_start and app.quiet_hours_end))
+        self.quiet_box = quiet
+        row = QHBoxLayout(quiet)
+        for key, default in (("app.quiet_hours_start", "22:00"), ("app.quiet_hours_end", "07:00")):
+            text = getattr(app, key.split(".")[1]) or default
+            edit = QTimeEdit(QTime.fromString(text, "HH:mm"))
+            edit.setDisplayFormat("HH:mm")
+            self._field(key, edit)
+            row.addWidget(QLabel("from" if key.endswith("start") else "until"))
+            row.addWidget(edit)
+        row.addStretch(1)
+        layout.addWidget(quiet)
+
+        login = QCheckBox(LABELS["app.start_on_login"])
+        login.setChecked(app.start_on_login)
+        self._field("app.start_on_login", login)
+        layout.addWidget(login)
+        layout.addStretch(1)
+        return page
+
+    def _strictness_box(self) -> QGroupBox:
+        box = QGroupBox("Alert me when, for longer than the time given, my…")
+        grid = QGridLayout(box)
+        declared = {f.name: f for f in dataclasses.fields(self.config.alerts)}
+        for row, problem in enumerate(PROBLEMS):
+            rule: ProblemRule = getattr(self.config.alerts, problem)
+            lo, hi, unit = declared[problem].metadata["rule"]["threshold"]
+            enabled = QCheckBox(STRICTNESS[problem])
+            enabled.setChecked(rule.enabled)
+            enabled.setToolTip(declared[problem].metadata["description"])
+            threshold = _number(rule.threshold, lo, hi, UNIT_SUFFIX.get(unit, ""))
+            dwell = _number(rule.dwell_s, 0.0, 3600.0, " s")
+            grid.addWidget(enabled, row, 0)
+            grid.addWidget(threshold, row, 1)
+            grid.addWidget(QLabel("for"), row, 2)
+            grid.addWidget(dwell, row, 3)
+            for part, widget in (("enabled", enabled), ("threshold", threshold),
+                                 ("dwell_s", dwell)):
+                self._field(f"alerts.{problem}.{part}", widget)
         return box
+
+    # -- the Advanced page, generated -------------------------------------------------------
+
+    def _advanced_page(self) -> QWidget:
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        note = QLabel("The engine's own settings. Each is explained when you point at it; the "
+                      "defaults suit most people.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        for section in ("alerts", "camera", "processing", "measures", "calibration", "app",
+                        "history"):
+            obj = getattr(self.config, section)
+            box = QGroupBox(section.capitalize())
+            form = QFormLayout(box)
+            for f in dataclasses.fields(obj):
+                value = getattr(obj, f.name)
+                if isinstance(value, ProblemRule):  # the margin: the rest is on the first page
+                    key = f"alerts.{f.name}.margin"
+                    declared = f.metadata["rule"]["threshold"]
+                    margin = _number(value.margin, 0.0, declared[1] / 2,
+                                     UNIT_SUFFIX.get(declared[2], ""))
+                    self._field(key, margin, f"{STRICTNESS[f.name]}: clears below, by")
+                    form.addRow(self.labels[key], margin)
+                    continue
+                key = f"{section}.{f.name}"
+                if key in self.fields:
+                    continue
+                widget = self._editor(key, value, f.metadata)
+                widget.setToolTip(f.metadata["description"])
+                form.addRow(self.labels[key], widget)
+            if form.rowCount():
+                layout.addWidget(box)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _field(self, key: str, widget: QWidget, label: str | None = None) -> None:
+        self.fields[key] = widget
+        self.labels[key] = label or LABELS.get(key) or _words(key)
 
     def _editor(self, key: str, value: Any, meta: Any) -> QWidget:
         widget: QWidget
@@ -103,42 +243,17 @@ class SettingsDialog(QDialog):
             combo.setCurrentText(value)
             widget = combo
         elif isinstance(value, str):
-            line = QLineEdit(value)
-            line.setPlaceholderText("HH:MM, or empty for none")
-            widget = line
+            widget = QLineEdit(value)
         elif isinstance(value, int):
             spin = QSpinBox()
             spin.setRange(int(meta["lo"]), int(meta["hi"]))
             spin.setValue(value)
             widget = spin
         else:
-            widget = _double(value, meta["lo"], meta["hi"])
-        self.fields[key] = widget
+            suffix = next((unit for end, unit in UNIT_OF_KEY if key.endswith(end)), "")
+            widget = _number(value, meta["lo"], meta["hi"], suffix)
+        self._field(key, widget)
         return widget
-
-    def _rules_grid(self, rules: list[tuple[str, ProblemRule]]) -> QWidget:
-        grid_box = QWidget()
-        grid = QGridLayout(grid_box)
-        for column, heading in enumerate(("Problem", "Alert", "Threshold", "Hold (s)",
-                                          "Margin")):
-            grid.addWidget(QLabel(f"<b>{heading}</b>"), 0, column)
-        declared = {f.name: f for f in dataclasses.fields(self.config.alerts)}
-        for row, (problem, rule) in enumerate(rules, 1):
-            lo, hi, unit = declared[problem].metadata["rule"]["threshold"]
-            label = QLabel(TITLES[problem])
-            label.setToolTip(declared[problem].metadata["description"])
-            enabled = QCheckBox()
-            enabled.setChecked(rule.enabled)
-            threshold = _double(rule.threshold, lo, hi, suffix=" °" if unit == "degrees" else
-                                " cm")
-            dwell = _double(rule.dwell_s, 0.0, 3600.0, suffix=" s")
-            margin = _double(rule.margin, 0.0, hi / 2)
-            for column, widget in enumerate((label, enabled, threshold, dwell, margin)):
-                grid.addWidget(widget, row, column)
-            for part, widget in (("enabled", enabled), ("threshold", threshold),
-                                 ("dwell_s", dwell), ("margin", margin)):
-                self.fields[f"alerts.{problem}.{part}"] = widget
-        return grid_box
 
     # -- reading it back -------------------------------------------------------------------
 
@@ -151,13 +266,17 @@ class SettingsDialog(QDialog):
             for part in path:
                 table = table.setdefault(part, {})
             table[leaf] = _read(widget)
+        if not self.quiet_box.isChecked():
+            data["app"]["quiet_hours_start"] = data["app"]["quiet_hours_end"] = ""
         return data
 
     def apply(self) -> bool:
+        for widget in self.fields.values():
+            widget.setStyleSheet("")
         try:
             config = apply_overrides(Config(), self.values(), "settings")
         except ConfigError as e:
-            self.error_label.setText(str(e).removeprefix("settings: "))
+            self.error_label.setText("\n".join(self._in_words(p) for p in e.problems))
             return False
         self.error_label.setText("")
         if config != self.config:
@@ -165,14 +284,36 @@ class SettingsDialog(QDialog):
             self.applied.emit(config)
         return True
 
+    def _in_words(self, problem: str) -> str:
+        """A refusal with each setting named as on screen, its field marked."""
+        def name(match: re.Match[str]) -> str:
+            key = match.group(1)
+            widget = self.fields.get(key)
+            if widget is not None:
+                widget.setStyleSheet(ERROR_STYLE)
+            return f"“{self.labels[key]}”" if key in self.labels else match.group(0)
+
+        return re.sub(r"'([a-z_]+(?:\.[a-z_]+)+)'", name, problem.removeprefix("settings: "))
+
     def accept(self) -> None:
         if self.apply():
             super().accept()
 
 
-def _double(value: float, lo: float, hi: float, suffix: str = "") -> QDoubleSpinBox:
+def _words(key: str) -> str:
+    """'processing.idle_rate_fps' -> 'Idle rate' (the unit is on the field itself)."""
+    leaf = key.rsplit(".", 1)[1]
+    for suffix, _unit in UNIT_OF_KEY:
+        leaf = leaf.removesuffix(suffix)
+    return leaf.replace("_", " ").capitalize().replace("Cva", "Neck angle (CVA)")
+
+
+def _number(value: float, lo: float, hi: float, suffix: str = "") -> QDoubleSpinBox:
+    """A number field showing as many decimals as the value and its range need: '600 s', not
+    '600.00'; angles and distances keep one decimal."""
     spin = QDoubleSpinBox()
-    spin.setDecimals(2)
+    whole = suffix == " s" and float(value).is_integer() and hi - lo >= 20
+    spin.setDecimals(0 if whole else 1 if hi - lo >= 2 else 2)
     spin.setRange(lo, hi)
     spin.setSingleStep(1.0 if hi - lo >= 20 else 0.1)
     spin.setSuffix(suffix)
@@ -186,6 +327,8 @@ def _read(widget: QWidget) -> Any:
     if isinstance(widget, QComboBox):
         data = widget.currentData()
         return data if data is not None else widget.currentText()
+    if isinstance(widget, QTimeEdit):
+        return widget.time().toString("HH:mm")
     if isinstance(widget, QLineEdit):
         return widget.text().strip()
     if isinstance(widget, QSpinBox | QDoubleSpinBox):
