@@ -43,3 +43,9 @@ def test_the_face_width_of_a_desk_distance_is_within_the_guide() -> None:
     face = face_of(distance_cm=65.0)
     width = float(np.ptp(face.points[:, 0])) / WIDTH
     assert 0.10 < width < 0.34
+
+
+def test_a_dark_picture_is_said_first() -> None:
+    face = centred(face_of())
+    assert "dark" in framing_advice(face, pose_body(), brightness=30.0)
+    assert framing_advice(face, pose_body(), brightness=120.0) == ""

@@ -242,8 +242,9 @@ class CalibrationWizard(QDialog):
         if preview is not None:
             self.picture.setPixmap(framed_picture(preview, self.mirror, PICTURE_W, PICTURE_H))
         if self.view == "front":
-            advice = framing_advice(sample.face, sample.body) if sample.present else \
-                "Sit in front of the camera, inside the oval."
+            brightness = float(preview[::8, ::8].mean()) if preview is not None else None
+            advice = framing_advice(sample.face, sample.body, brightness=brightness) \
+                if sample.present else "Sit in front of the camera, inside the oval."
             self.framing.setText(advice or "Framing is good.")
         if self._running and sample.calibration_progress is not None:
             self._watchdog.start()  # pictures are coming: restart the wait
