@@ -12,6 +12,7 @@ allowed. Thresholds and dwell times come from ../shared/EVIDENCE.md (sources in 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import textwrap
 import tomllib
@@ -215,15 +216,41 @@ def user_data_dir() -> Path:
 def load_config(extra: Path | None = None, *, use_user_file: bool = True) -> Config:
     """Defaults, then the user's config file, then ``extra``; raises ConfigError on bad input."""
     config = Config()
-    files = [user_config_path()] if use_user_file else []
+    files = []
+    if use_user_file:
+        user = user_config_path()
+        kind = _kind(user)
+        if kind not in ("file", "missing"):
+            raise ConfigError(f"Your config file {user} {kind}; move it aside or make it a "
+                              "config file.")
+        if kind == "file":
+            files.append(user)
     if extra is not None:
-        if not extra.is_file():
-            raise ConfigError(f"Config file {extra} does not exist.")
+        kind = _kind(extra)
+        if kind == "missing":
+            raise ConfigError(f"Config file {_short(str(extra))} does not exist.")
+        if kind != "file":
+            raise ConfigError(f"Config file {_short(str(extra))} {kind}; give a TOML file.")
         files.append(extra)
     for path in files:
-        if path.is_file():
-            config = apply_overrides(config, _read_toml(path), str(path))
+        config = apply_overrides(config, _read_toml(path), str(path))
     return config
+
+
+def _kind(path: Path) -> str:
+    """'file', 'missing', or what else ``path`` is, as words after its name."""
+    try:
+        if path.is_file():
+            return "file"
+        if path.is_dir():
+            return "is a folder"
+        return "is not a regular file" if path.exists() else "missing"
+    except OSError as e:  # a name too long, a loop of links, …
+        return f"cannot be opened ({e.strerror})"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -234,6 +261,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} is not valid TOML ({e}).") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"Config file {path} cannot be read ({e}).") from None
+    except RecursionError:
+        raise ConfigError(f"Config file {path} nests tables or lists too deeply to be a "
+                          "neckline config.") from None
 
 
 def apply_overrides(config: Config, data: dict[str, Any], origin: str = "config") -> Config:
@@ -315,13 +345,18 @@ def _check_value(value: Any, f: dataclasses.Field[Any], current: Any, name: str,
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
     _check_number(value, meta.get("lo"), meta.get("hi"), name, origin, "")
-    return type(current)(value)
+    try:
+        return type(current)(value)
+    except OverflowError:
+        raise ConfigError(f"{origin}: '{name}' = {_fmt(value)} is too large.") from None
 
 
 def _check_number(value: Any, lo: float | None, hi: float | None, name: str, origin: str,
                   unit: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{origin}: '{name}' must be a finite number, not {value}.")
     if (lo is not None and value < lo) or (hi is not None and value > hi) or value != value:
         unit_text = f" {unit}" if unit else ""
         raise ConfigError(f"{origin}: '{name}' = {_fmt(value)} is out of range; "
@@ -329,7 +364,13 @@ def _check_number(value: Any, lo: float | None, hi: float | None, name: str, ori
 
 
 def _fmt(x: float | None) -> str:
-    return "any" if x is None else (f"{x:g}")
+    if x is None:
+        return "any"
+    try:
+        return f"{x:g}"
+    except OverflowError:  # a 400-digit whole number from the file
+        return f"a number {len(str(x))} digits long"
+
 
 
 def _toml_value(v: Any) -> str:

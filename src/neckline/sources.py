@@ -8,11 +8,12 @@ as 60 seconds however fast or slow the analysis runs.
 from __future__ import annotations
 
 import glob
+import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -83,10 +84,16 @@ class FrameSource:
 class VideoFileSource(FrameSource):
     def __init__(self, path: str) -> None:
         self.name = path
-        if not Path(path).exists():
+        if not path:
+            raise SourceError("No source given: give a video file, an image pattern or a "
+                              "camera index.", "missing")
+        kind = file_kind(path)
+        if kind == "missing":
             raise SourceError(f"No such video file: {path}.", "missing")
-        if Path(path).is_dir():
+        if kind == "folder":
             raise SourceError(f"{path} is a folder; give a video file or an image pattern.")
+        if kind != "file":
+            raise SourceError(f"{_short(path)} {kind}; give a video file.")
         with quiet_native_stderr():
             self._cap = cv2.VideoCapture(path)
             opened = self._cap.isOpened()
@@ -131,16 +138,26 @@ class ImageSequenceSource(FrameSource):
         self.name = pattern
         self.fps = fps
         if "%" in pattern:
+            _check_printf(pattern)
             files = []
-            start = 0 if Path(_printf(pattern, 0)).exists() else 1
+            start = 0 if file_kind(_printf(pattern, 0)) != "missing" else 1
             i = start
-            while Path(_printf(pattern, i)).exists():
+            while file_kind(_printf(pattern, i)) != "missing":
                 files.append(_printf(pattern, i))
                 i += 1
         else:
-            files = sorted(glob.glob(pattern))
+            try:
+                files = sorted(glob.glob(pattern))
+            except (OSError, RecursionError) as e:
+                raise SourceError(f"{_short(pattern)} cannot be searched ({e}).") from None
         if not files:
-            raise SourceError(f"No images match {pattern}.", "missing")
+            raise SourceError(f"No images match {_short(pattern)}.", "missing")
+        for name in files:  # a pipe or device among them would hang the reading
+            kind = file_kind(name)
+            if kind != "file":
+                raise SourceError(f"{_short(name)} (matched by the pattern) "
+                                  f"{'is a folder' if kind == 'folder' else kind}; "
+                                  "give a pattern that matches only images.")
         self._files = files
         self.frame_count = len(files)
         self._index = -1
@@ -157,6 +174,47 @@ class ImageSequenceSource(FrameSource):
         if image is None:
             raise SourceError(f"Image {path} cannot be read (not an image or damaged).")
         return np.asarray(image)
+
+
+def file_kind(path: str) -> str:
+    """"file", "folder", "missing", or what else it is, as words that follow its name ("is a
+    pipe, not a file"); a name the system refuses (too long, say) is said as such."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except NotADirectoryError:
+        return "missing"
+    except OSError as e:
+        return f"cannot be opened ({e.strerror})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    what = "a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"is {what}, not a file"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A name as it goes into a sentence: at most ``limit`` characters."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
+_PRINTF_FIELD = re.compile(r"%(0?)(\d*)d")
+
+
+def _check_printf(pattern: str) -> None:
+    """One %d field, with a width of at most 9 digits' worth: '%0999999999d' would build a
+    name of a billion characters."""
+    fields = _PRINTF_FIELD.findall(pattern)
+    bare = pattern.replace("%%", "")
+    if len(fields) != 1 or bare.count("%") != 1:
+        raise SourceError(f"{_short(pattern)} is not a valid image pattern "
+                          "(use one %d field, e.g. frame_%04d.png).")
+    width = fields[0][1]
+    if width and int(width) > 9:
+        raise SourceError(f"{_short(pattern)} asks for numbers {int(width)} digits wide; "
+                          "use a width up to 9 (e.g. frame_%04d.png).")
 
 
 def _printf(pattern: str, i: int) -> str:

@@ -43,7 +43,11 @@ def _range(args: argparse.Namespace, db: HistoryDB, default_days: int | None) ->
     if getattr(args, "days", None) is not None:
         if args.days < 1:
             raise DateError("--days takes a whole number of days, 1 or more.")
-        start = end - timedelta(days=args.days - 1)
+        try:
+            start = end - timedelta(days=args.days - 1)
+        except OverflowError:  # before the year 1
+            raise DateError(f"--days {args.days} from {end} reaches back before the year 1; "
+                            "give fewer days.") from None
     if start is None:
         if default_days is not None:
             start = end - timedelta(days=default_days - 1)

@@ -136,7 +136,11 @@ class HistoryDB:
     def open(cls, path: Path | None = None, *, timeout: float = 5.0,
              now: Callable[[], datetime] = datetime.now) -> HistoryDB:
         path = path or default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a file where a folder should be, no permission, a read-only disk
+            raise HistoryError(f"The folder for the history database, {path.parent}, cannot be "
+                               f"made ({e.strerror}).") from None
         notice = None
         try:
             connection = _connect(path, timeout)
