@@ -97,6 +97,17 @@ def test_away_and_camera_problem_states(qtbot: QtBot, make: Make,
     assert "No camera found at index 9" in missing.window.detail_label.text()
 
 
+def test_a_missing_model_is_not_called_a_camera_problem(
+        qtbot: QtBot, make: Make, videos: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NECKLINE_MODELS", str(tmp_path))
+    c = make(videos["held_tilt"])
+    wait_display(qtbot, c, "problem")
+    c.window.refresh()
+    assert c.window.state_label.text() == "neckline cannot run"
+    assert "model" in c.window.detail_label.text()
+
+
 def test_pause_releases_the_camera_and_survives_a_restart(qtbot: QtBot, make: Make,
                                                           videos: dict[str, Path]) -> None:
     c = make(videos["held_tilt"])

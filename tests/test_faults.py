@@ -98,3 +98,22 @@ def test_a_user_config_that_is_a_folder(tmp_path: Path, monkeypatch: pytest.Monk
     (tmp_path / "neckline" / "config.toml").mkdir(parents=True)
     sentence = one_sentence(capsys, "analyze", "x.avi")
     assert "Your config file" in sentence and "is a folder" in sentence
+
+
+def test_save_baseline_refuses_a_device_before_analysing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sentence = one_sentence(capsys, "analyze", str(tmp_path / "x.avi"), "--calibrate", "5",
+                            "--save-baseline", "/dev/full")
+    assert "not a regular file name" in sentence
+    assert Path("/dev/full").is_char_device()  # still the device it was
+
+
+def test_results_come_before_a_baseline_that_cannot_be_saved(
+        videos: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "afile"  # a file where the baseline's folder should be: even root
+    blocker.write_text("mine")    # cannot save there
+    code = main(["analyze", str(videos["upright"]), "--calibrate", "5", "--save-baseline",
+                 str(blocker / "b.json")])
+    out, err = capsys.readouterr()
+    assert code == 2 and "Good posture" in out and "cannot be saved" in err, (out, err)
+    assert blocker.read_text() == "mine"

@@ -187,6 +187,10 @@ def save_calibration(calibration: Calibration, path: Path | None = None) -> Path
     if path is None:
         path = calibrations_dir() / f"{camera_key(calibration.camera)}.json"
     try:
+        if (path.exists() or path.is_symlink()) and not path.is_file():
+            # Replacing it would turn a device, a folder or a pipe into a JSON file.
+            raise CalibrationError(f"The calibration is not saved to {path}: it is not a "
+                                   "regular file; give a file name.")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_text(json.dumps(calibration.to_json(), indent=2) + "\n", encoding="utf-8")

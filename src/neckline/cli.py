@@ -191,19 +191,32 @@ def _analyze(args: argparse.Namespace) -> int:
                              f"camera view is {config.camera.view}.")
     if args.db and not args.record:
         raise UsageError("--db goes with --record here.")
+    if args.save_baseline is not None and not _writable_file_name(args.save_baseline):
+        raise UsageError(f"--save-baseline {str(args.save_baseline)[:120]} is not a regular "
+                         "file name; give one (checked before the analysis, not after it).")
     result, live = _run_analysis(args.source, config, calibration, args.calibrate,
                                  record_to=args.db if args.record else None,
                                  record=args.record)
+    # The results first: a long analysis is never lost to a baseline that cannot be saved.
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(summary_text(result))
     if result.calibration is not None and args.calibrate is not None:
         if args.save_baseline:
             save_calibration(result.calibration, args.save_baseline)
         elif live:  # per camera, for the next run and the app
             save_calibration(dataclasses.replace(result.calibration, camera=result.source))
-    if args.json:
-        print_json(result.to_json())
-    else:
-        print(summary_text(result))
     return 0
+
+
+def _writable_file_name(path: Path) -> bool:
+    """Whether ``path`` is a regular file or nothing yet (not a device, folder or pipe, and a
+    name the system accepts)."""
+    try:
+        return path.is_file() or not (path.exists() or path.is_symlink())
+    except OSError:
+        return False
 
 
 def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,

@@ -90,6 +90,8 @@ STATE_WORDS = {
     "problem": "Camera problem",
     "starting": "Starting…",
 }
+# The headline for a fault that is not the camera's.
+PROBLEM_WORDS = {"model_problem": "neckline cannot run", "source_unreadable": "Video problem"}
 
 
 def clock_words(seconds: float) -> str:

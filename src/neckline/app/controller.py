@@ -36,7 +36,7 @@ from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
 from neckline.engine import PostureEngine, Sample
 from neckline.errors import ConfigError, NecklineError
 from neckline.history.recorder import HistoryRecorder
-from neckline.messages import STATE_WORDS, alert_text, clock_words
+from neckline.messages import PROBLEM_WORDS, STATE_WORDS, alert_text, clock_words
 from neckline.monitor import Status
 from neckline.schedule import AlertGate, pause_until
 from neckline.sources import available_cameras, is_camera
@@ -316,7 +316,8 @@ class AppController(QObject):
 
     def _update_view(self) -> None:
         display = self.display_state()
-        self.window.set_state(display, self._detail(display))
+        headline = PROBLEM_WORDS.get(self.status.kind, "") if display == "problem" else ""
+        self.window.set_state(display, self._detail(display), headline)
         share = self.tally.good_share
         self.window.set_today(
             f"Today: {clock_words(self.tally.good_s)} in good posture"

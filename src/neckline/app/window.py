@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.quit_on_close = False
         self.display_state = "starting"
         self.detail = ""
+        self.headline = ""
         self.today_text = ""
         self._sample: Sample | None = None
         self._preview: np.ndarray | None = None
@@ -165,9 +166,11 @@ class MainWindow(QMainWindow):
         self._view = view
         self._dirty = True
 
-    def set_state(self, display_state: str, detail: str = "") -> None:
-        if (display_state, detail) != (self.display_state, self.detail):
-            self.display_state, self.detail = display_state, detail
+    def set_state(self, display_state: str, detail: str = "", headline: str = "") -> None:
+        """``headline`` replaces the state's usual words (a fault that is not the camera's)."""
+        if (display_state, detail, headline) != (self.display_state, self.detail,
+                                                 self.headline):
+            self.display_state, self.detail, self.headline = display_state, detail, headline
             paused = display_state == "paused"
             self.pause_button.setVisible(not paused)
             self.resume_button.setVisible(paused)
@@ -190,7 +193,7 @@ class MainWindow(QMainWindow):
         self._dirty = False
         state = self.display_state
         self.state_icon.setPixmap(state_pixmap(state, 28))
-        words = STATE_WORDS.get(state, state)
+        words = self.headline or STATE_WORDS.get(state, state)
         sample = self._sample
         if state == "strained" and sample is not None and sample.problems:
             words = ", ".join(GAUGE_LABELS[p] for p in sample.problems)
