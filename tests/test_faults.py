@@ -4,6 +4,8 @@ stderr and exit status 2, never a traceback or a hang (issue 11's list)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,18 @@ def test_results_come_before_a_baseline_that_cannot_be_saved(
     out, err = capsys.readouterr()
     assert code == 2 and "Good posture" in out and "cannot be saved" in err, (out, err)
     assert blocker.read_text() == "mine"
+
+
+def test_the_app_on_a_display_with_no_x_server(tmp_path: Path) -> None:
+    from neckline.app.main import x_server_answers
+
+    number = next(n for n in range(60, 200) if not x_server_answers(f":{n}"))
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",
+                                                           "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=f":{number}", XDG_DATA_HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-m", "neckline", "--source", "x.avi"], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stderr  # not SIGABRT (-6)
+    assert proc.stderr.strip() == (f"neckline: No X server answers on DISPLAY=:{number}; start "
+                                   "neckline from your desktop session, or use `neckline "
+                                   "analyze` in a terminal.")

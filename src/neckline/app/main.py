@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import signal
+import socket
 import sys
 
 from PyQt6.QtCore import QTimer
@@ -31,11 +33,42 @@ def _bring_forward_running_instance() -> bool:
     return True
 
 
+def x_server_answers(display: str) -> bool:
+    """Whether an X server accepts a connection for ``display`` (":0", "host:1.0"); an
+    address of another form is left for Qt to try."""
+    match = re.fullmatch(r"(?P<host>[^:/]*):(?P<number>\d+)(?:\.\d+)?", display)
+    if match is None:
+        return True
+    host, number = match["host"], int(match["number"])
+    if host in ("", "unix"):
+        for address in (f"\0/tmp/.X11-unix/X{number}", f"/tmp/.X11-unix/X{number}"):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(2.0)
+                try:
+                    sock.connect(address)
+                    return True
+                except OSError:
+                    continue
+        return False
+    try:
+        socket.create_connection((host, 6000 + number), timeout=2.0).close()
+        return True
+    except OSError:
+        return False
+
+
 def run_app(config: Config, source: str | None) -> int:
     if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         raise NecklineError("No graphical display found (DISPLAY is not set); start neckline "
                             "from your desktop, or use `neckline analyze` in a terminal.")
+    display = os.environ.get("DISPLAY", "")
+    if sys.platform.startswith("linux") and display and not os.environ.get("WAYLAND_DISPLAY") \
+            and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb" \
+            and not x_server_answers(display):
+        # Qt would abort (SIGABRT) with five lines about plugins; say it in one.
+        raise NecklineError(f"No X server answers on DISPLAY={display}; start neckline from "
+                            "your desktop session, or use `neckline analyze` in a terminal.")
     from neckline.app.controller import AppController
 
     app = QApplication(sys.argv[:1])
