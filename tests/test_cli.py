@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -59,7 +60,17 @@ def test_truncated_video_still_analyses_what_is_there(videos: dict[str, Path], t
     cut = tmp_path / "cut.avi"
     cut.write_bytes(videos["nobody"].read_bytes()[: 60000])
     assert main(["analyze", str(cut), "--json"]) == 0
-    assert '"frames_analyzed"' in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert '"frames_analyzed"' in out
+    # ... and says that it is only part: not a word used to be said.
+    read, claimed = json.loads(out)["ended_early_s"]
+    assert 0 < read < claimed
+    assert "stopped decoding" in err and "truncated or damaged" in err
+    assert main(["analyze", str(cut)]) == 0
+    assert "stopped decoding at" in capsys.readouterr().out
+    # A whole file says nothing of the kind.
+    assert main(["analyze", str(videos["nobody"])]) == 0
+    assert "stopped decoding" not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("content, fragment", [

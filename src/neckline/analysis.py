@@ -35,6 +35,8 @@ class Analysis:
     seconds_in_state: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STATES, 0.0))
     strained_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PROBLEMS, 0.0))
     interrupted: bool = False
+    # A file that stopped decoding before its end: the seconds read, of the seconds it claims.
+    ended_early: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,8 @@ class Analysis:
             },
             "timeline": self.timeline,
             "alerts": [a.to_json() for a in self.alerts],
+            "ended_early_s": (None if self.ended_early is None
+                              else [round(x, 2) for x in self.ended_early]),
         }
 
 
@@ -114,6 +118,12 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
         _account(result, previous, period)
         result.duration_s = previous.t + period
     if source.frame_count and not result.interrupted:
+        # A truncated or damaged file: containers often claim more frames than decode. Under
+        # 98% read (and at least a second missing) is said, not glossed over.
+        if source.fps and source.frames_read < 0.98 * source.frame_count \
+                and source.frame_count - source.frames_read > source.fps:
+            result.ended_early = (source.frames_read / source.fps,
+                                  source.frame_count / source.fps)
         result.frames = max(result.frames, source.frame_count)
         if source.fps:
             result.duration_s = source.frame_count / source.fps
@@ -160,6 +170,8 @@ def summary_text(result: Analysis) -> str:
              f"{result.frames_analyzed} analysed at {result.rate_fps:g} per second)"]
     if result.interrupted:
         lines.append("Stopped early (interrupted).")
+    if result.ended_early is not None:
+        lines.append(ended_early_words(result.ended_early))
     if result.calibration is None:
         lines.append("Calibration: none, so tilt and head-down are judged against a level, "
                      "camera-facing head and forward head is not measured.")
@@ -198,6 +210,12 @@ def summary_text(result: Analysis) -> str:
     else:
         lines.append("Alerts: none.")
     return "\n".join(lines)
+
+
+def ended_early_words(ended: tuple[float, float]) -> str:
+    read, claimed = ended
+    return (f"The video stopped decoding at {_clock(read)} of its {_clock(claimed)} (truncated "
+            "or damaged); only that part was analysed.")
 
 
 class ProgressBar:

@@ -173,7 +173,7 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from neckline.analysis import summary_text
+    from neckline.analysis import ended_early_words, summary_text
     from neckline.calibration import load_calibration, save_calibration
 
     config = load_config(args.config)
@@ -200,6 +200,8 @@ def _analyze(args: argparse.Namespace) -> int:
     # The results first: a long analysis is never lost to a baseline that cannot be saved.
     if args.json:
         print_json(result.to_json())
+        if result.ended_early is not None:  # the summary says it; with --json, stderr does
+            print(f"neckline: {ended_early_words(result.ended_early)}", file=sys.stderr)
     else:
         print(summary_text(result))
     if result.calibration is not None and args.calibrate is not None:

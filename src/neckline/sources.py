@@ -36,6 +36,7 @@ class FrameSource:
     fps: float | None = None  # None for a camera, whose rate is whatever it delivers
     frame_count: int | None = None
     live: bool = False
+    frames_read: int = 0  # frames grabbed so far (a file that ends early reads fewer)
 
     @property
     def duration_s(self) -> float | None:
@@ -72,6 +73,7 @@ class FrameSource:
             if t is None:
                 return
             index += 1
+            self.frames_read = index + 1
             # A small tolerance keeps a 30 fps video at exactly every third frame for 10 fps.
             if t + 1e-6 < next_due:
                 continue
