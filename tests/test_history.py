@@ -19,7 +19,13 @@ from neckline.alerts import Alert
 from neckline.cli import main
 from neckline.engine import METRICS, Sample
 from neckline.errors import NecklineError
-from neckline.history.db import SCHEMA_VERSION, HistoryDB, HistoryError, create_v1
+from neckline.history.db import (
+    SCHEMA_VERSION,
+    HistoryDB,
+    HistoryError,
+    create_v1,
+    default_db_path,
+)
 from neckline.history.recorder import HistoryRecorder, MinuteAggregator
 from neckline.history.stats import compute_stats
 
@@ -208,13 +214,18 @@ def test_unopenable_or_foreign_files_are_reported_and_left_alone(tmp_path: Path)
 
 
 def test_damaged_database_is_moved_aside_and_a_new_one_started(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "history.db"
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # neckline's own database (in its data folder): moved aside, never deleted.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = default_db_path()
+    path.parent.mkdir(parents=True)
+    tmp_path = path.parent
     junk = os.urandom(8192)
     path.write_bytes(junk)
     neighbour = tmp_path / "calibrations.json"
     neighbour.write_text("{}")
-    assert main(["stats", "--db", str(path)]) == 0
+    assert main(["stats"]) == 0
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()
     assert len(err) == 1 and "was damaged; it was moved to history.db.damaged-" in err[0]
@@ -224,6 +235,44 @@ def test_damaged_database_is_moved_aside_and_a_new_one_started(
     assert neighbour.read_text() == "{}"
     with HistoryDB.open(path) as db:
         assert db.notice is None
+
+
+def test_a_file_the_user_named_is_never_moved_or_changed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("my notes\n" * 500)
+    foreign = tmp_path / "other.sqlite"
+    other = sqlite3.connect(foreign)
+    with other:
+        other.execute("CREATE TABLE contacts (name TEXT)")
+        other.execute("INSERT INTO contacts VALUES ('Ada')")
+        other.execute("PRAGMA user_version = 2")  # a version neckline also uses
+    other.close()
+    for path, fragment in ((text, "not a neckline history database"),
+                           (foreign, "database of another program")):
+        before = path.read_bytes()
+        for args in (["stats"], ["export", "--format", "csv"], ["history", "delete", "--all",
+                                                                "--yes"]):
+            assert main([*args, "--db", str(path)]) == 2
+            err = capsys.readouterr().err
+            assert fragment in err and "left as it is" in err, err
+            assert path.read_bytes() == before  # not renamed, not switched to WAL, no tables
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "other.sqlite"]
+
+
+def test_a_version_neckline_never_wrote_is_refused(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    for version, tables in ((-1, ["sessions"]), (3, ["sessions", "calibrations", "minutes",
+                                                     "alerts", "stretches"])):
+        path = tmp_path / f"v{version}.db"
+        connection = sqlite3.connect(path)
+        with connection:
+            for table in tables:
+                connection.execute(f"CREATE TABLE {table} (x)")
+            connection.execute(f"PRAGMA user_version = {version}")
+        connection.close()
+        assert main(["stats", "--db", str(path)]) == 2
+        assert "another program" in capsys.readouterr().err
 
 
 def test_sigkill_loses_at_most_the_last_batch(videos: dict[str, Path], tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from neckline.alerts import Alert
 from neckline.app.stats_window import StatsWindow, period
-from neckline.history.db import HistoryDB
 from test_history import NINE, morning, record
 
 MONDAY = date(2026, 3, 2)
@@ -76,11 +75,12 @@ def test_a_damaged_database_is_reported_in_the_window(qtbot: QtBot, tmp_path: Pa
     path.write_bytes(b"\x00garbage" * 1000)
     window = StatsWindow(path, today=lambda: MONDAY)
     qtbot.addWidget(window)
-    assert "was damaged" in window.empty_label.text()
-    assert list(tmp_path.glob("h.db.damaged-*"))
+    # A file the user pointed at is reported, and left as it is (only neckline's own
+    # database in its data folder is moved aside when damaged).
+    assert "not a neckline history database" in window.empty_label.text()
+    assert not list(tmp_path.glob("h.db.damaged-*"))
+    assert path.read_bytes() == b"\x00garbage" * 1000
     assert datetime.fromtimestamp(NINE).date() == MONDAY
-    with HistoryDB.open(path) as db:
-        assert db.notice is None
 
 
 def test_counts_have_whole_ticks_units_stay_apart_and_legends_sit_below(

@@ -3,8 +3,12 @@
 Never an image: only per-minute aggregates, alerts, stretches, sessions and calibrations.
 
 Opening it handles the three ways it can be unusable, each in one sentence:
-- damaged: the file is moved aside (``history.db.damaged-<time>``, never deleted) and a new one
-  is started; ``HistoryDB.notice`` says so and where the old one went;
+- damaged: neckline's own file (in its data folder) is moved aside
+  (``history.db.damaged-<time>``, never deleted) and a new one is started; ``HistoryDB.notice``
+  says so and where the old one went. A file the user named (``--db``) is refused and left as
+  it is: it may be anything of theirs;
+- another program's database (its application id, or a version or tables neckline never
+  wrote): refused before anything is written, the file left byte for byte as it was;
 - locked by another process for longer than the timeout: HistoryError;
 - written by a newer neckline (schema version above ours): HistoryError; the file is not touched.
 """
@@ -69,6 +73,12 @@ MIGRATIONS[3] = [
     "INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes GROUP BY day, hour",
 ]
 SCHEMA_VERSION = max(MIGRATIONS)
+# Written into the file's header (PRAGMA application_id): "NECK". Files from before it are
+# recognised by their version and tables.
+APPLICATION_ID = 0x4E45434B
+TABLES_AT = {1: {"sessions", "calibrations", "minutes", "alerts"}}
+TABLES_AT[2] = TABLES_AT[1] | {"stretches"}
+TABLES_AT[3] = TABLES_AT[2] | {"days", "hours"}
 GOOD_MINUTE = "present_s >= 30 AND strained_s = 0"  # a minute that counts for a good streak
 
 
@@ -135,6 +145,7 @@ class HistoryDB:
     @classmethod
     def open(cls, path: Path | None = None, *, timeout: float = 5.0,
              now: Callable[[], datetime] = datetime.now) -> HistoryDB:
+        own = path is None or path == default_db_path()
         path = path or default_db_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +162,10 @@ class HistoryDB:
             if not _is_damaged(e):
                 raise HistoryError(f"The history database {path} cannot be opened "
                                    f"({e}).") from None
+            if not own:  # a file the user named may be anything of theirs: never moved
+                raise HistoryError(f"{path} is not a neckline history database (damaged, or "
+                                   "another kind of file); it was left as it is; give another "
+                                   "path.") from None
             moved = _move_aside(path, now())
             notice = (f"The history database was damaged; it was moved to {moved.name} and a "
                       "new one started.")
@@ -185,19 +200,33 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
 
 
 def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuses, before anything is written, a database that is not neckline's: another
+    program's application id, or (for files from before the id) a version or a set of tables
+    neckline never wrote."""
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
     version = connection.execute("PRAGMA user_version").fetchone()[0]
+    tables = {name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    foreign = HistoryError(f"{path} is a database of another program, not neckline's "
+                           "history; it was left as it is; choose another file.")
+    if app_id not in (0, APPLICATION_ID):
+        raise foreign
     if version > SCHEMA_VERSION:
         raise HistoryError(f"The history database {path} was written by a newer neckline "
                            f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
                            "neckline to read it.")
-    if version == 0 and connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        raise HistoryError(f"{path} is a database of another program, not neckline's "
-                           "history; choose another file.")
+    if version == 0 and not tables and app_id in (0, APPLICATION_ID):
+        return  # new (or made by a neckline that stopped before its first table)
+    if version < 1 or not TABLES_AT[version] <= tables:
+        raise foreign
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
+        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            with connection:
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         return
     with connection:  # one transaction: a failed migration leaves the file as it was
         if version == 0:
@@ -211,6 +240,7 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
                 refresh_rollups(connection, {d for (d,) in connection.execute(
                     "SELECT DISTINCT day FROM minutes")})
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def create_v1(path: Path) -> None:
