@@ -31,11 +31,17 @@ def test_empty_history_is_a_friendly_page(qtbot: QtBot, tmp_path: Path) -> None:
     assert "No history yet" in window.empty_label.text()
 
 
-def test_charts_render_known_data(qtbot: QtBot, tmp_path: Path) -> None:
+def window_on_a_recorded_morning(qtbot: QtBot, tmp_path: Path) -> StatsWindow:
+    """The window on a database holding one recorded morning with one head-tilt alert."""
     path = tmp_path / "h.db"
     record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
     window = StatsWindow(path, today=lambda: date(2026, 3, 4))
     qtbot.addWidget(window)
+    return window
+
+
+def test_charts_render_known_data(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_on_a_recorded_morning(qtbot, tmp_path)
     window.show()
     assert window.pages.currentIndex() == 0
     stats = window.stats
@@ -85,10 +91,7 @@ def test_a_damaged_database_is_reported_in_the_window(qtbot: QtBot, tmp_path: Pa
 
 def test_counts_have_whole_ticks_units_stay_apart_and_legends_sit_below(
         qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
-    record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
-    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
-    qtbot.addWidget(window)
+    window = window_on_a_recorded_morning(qtbot, tmp_path)
     window.show()
     ticks = window.alert_plot.getAxis("left")._tickLevels[0]
     assert ticks and all(float(value).is_integer() for value, _ in ticks)
@@ -101,10 +104,7 @@ def test_counts_have_whole_ticks_units_stay_apart_and_legends_sit_below(
 
 
 def test_export_writes_the_days_shown(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "h.db"
-    record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
-    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
-    qtbot.addWidget(window)
+    window = window_on_a_recorded_morning(qtbot, tmp_path)
     out = tmp_path / "week.csv"
     window.export_to(out)
     lines = out.read_text().splitlines()
