@@ -134,3 +134,26 @@ def test_the_app_on_a_display_with_no_x_server(tmp_path: Path) -> None:
     assert proc.stderr.strip() == (f"neckline: No X server answers on DISPLAY=:{number}; start "
                                    "neckline from your desktop session, or use `neckline "
                                    "analyze` in a terminal.")
+
+
+def test_record_on_a_database_held_throughout_says_so(videos: dict[str, Path], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    import sqlite3
+
+    from neckline.history import recorder
+
+    monkeypatch.setattr(recorder, "START_WAIT_S", 1.0)  # the real wait is 20 s
+    path = tmp_path / "h.db"
+    assert main(["stats", "--db", str(path)]) == 0
+    capsys.readouterr()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        sentence = one_sentence(capsys, "analyze", str(videos["nobody"]), "--record", "--db",
+                                str(path))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "Recording did not start" in sentence and "locked" in sentence

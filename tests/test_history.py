@@ -362,3 +362,32 @@ def test_stats_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "takes a date as YYYY-MM-DD" in capsys.readouterr().err
     with pytest.raises(NecklineError):
         HistoryRecorder(tmp_path, camera="x", model="full")  # a folder is not a database
+
+
+def test_a_lock_held_for_a_while_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    record(path, [])  # the database exists (and is neckline's)
+    recorder = HistoryRecorder(path, camera="camera 0", model="full", started=NINE,
+                               flush_s=0.2)
+    samples = morning()
+    for s, t in samples[:900]:
+        recorder.add_sample(s, t)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the database for ~6 s
+    for s, t in samples[900:]:
+        recorder.add_sample(s, t)
+    recorder.add_alert(Alert(70.0, "head_tilt", 60.0, 15.0), NINE + 70.0)
+    deadline = time.monotonic() + 15
+    while recorder.notice is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert recorder.notice is not None and "waiting" in recorder.notice
+    assert recorder.error is None  # not stopped for good
+    time.sleep(1.0)
+    holder.execute("ROLLBACK")
+    holder.close()
+    recorder.close()
+    assert recorder.error is None and recorder.notice is None
+    connection = sqlite3.connect(path)
+    present = connection.execute("SELECT SUM(present_s) FROM minutes").fetchone()[0]
+    alerts = connection.execute("SELECT COUNT(*) FROM alerts").fetchone()[0]
+    assert present == pytest.approx(150.0, abs=0.5) and alerts == 1  # every second kept

@@ -80,6 +80,7 @@ class AppController(QObject):
         self.guide: GuideWindow | None = None
         self.stats_window: StatsWindow | None = None
         self._stats_read_at = -1  # the recorder's write count the statistics last read at
+        self._recorder_notice: str | None = None
         self.history_path = history_path
         self.recorder: HistoryRecorder | None = None
         self._source = source
@@ -139,6 +140,7 @@ class AppController(QObject):
             return
         if self.recorder.notice:
             self.window.show_notice(self.recorder.notice)
+        self._recorder_notice = self.recorder.notice
         self._history_check.start()
 
     def _check_recorder(self) -> None:
@@ -146,6 +148,10 @@ class AppController(QObject):
             self.window.show_notice(self.recorder.error)
             self._history_check.stop()
             return
+        if self.recorder is not None and self.recorder.notice != self._recorder_notice:
+            # A lock or a full disk the recorder is waiting out, and its end.
+            self._recorder_notice = self.recorder.notice
+            self.window.show_notice(self._recorder_notice or "")
         # The statistics window follows what has been written since it last read.
         window = self.stats_window
         if self.recorder is not None and window is not None and window.isVisible() \

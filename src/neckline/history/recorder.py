@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import queue
+import sqlite3
 import sys
 import threading
 import time
@@ -117,6 +118,16 @@ class MinuteAggregator:
         return done
 
 
+START_WAIT_S = 20.0  # how long a new session waits for a database another program holds
+CLOSE_WAIT_S = 20.0  # how long the last batch waits for one at the end
+
+
+def _passing(error: sqlite3.OperationalError) -> bool:
+    """A lock or a full disk: conditions that pass, worth waiting for."""
+    text = str(error)
+    return "locked" in text or "busy" in text or "full" in text
+
+
 class HistoryRecorder:
     """Call from any thread; the writing happens in the recorder's own thread."""
 
@@ -133,7 +144,8 @@ class HistoryRecorder:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="neckline-history", daemon=True)
         self._thread.start()
-        self._ready.wait(30)
+        if not self._ready.wait(START_WAIT_S + 10.0):
+            self.error = "Recording did not start: the history database did not answer."
         if self.error is not None:
             raise NecklineError(self.error)
 
@@ -176,11 +188,23 @@ class HistoryRecorder:
             return
         self.notice = db.notice
         connection = db.connection
-        with connection:
-            cursor = connection.execute(
-                "INSERT INTO sessions (started, ended, camera, model, kind) VALUES (?,?,?,?,?)",
-                (self.started, self.started, self._session["camera"], self._session["model"],
-                 self._session["kind"]))
+        deadline = time.monotonic() + START_WAIT_S
+        while True:  # another program may hold the database for a while: wait, then say so
+            try:
+                with connection:
+                    cursor = connection.execute(
+                        "INSERT INTO sessions (started, ended, camera, model, kind) "
+                        "VALUES (?,?,?,?,?)",
+                        (self.started, self.started, self._session["camera"],
+                         self._session["model"], self._session["kind"]))
+                break
+            except sqlite3.OperationalError as e:
+                if not _passing(e) or time.monotonic() > deadline:
+                    self.error = (f"Recording did not start: the history database {self.path} "
+                                  f"could not be written ({e}).")
+                    db.close()
+                    self._ready.set()
+                    return
         session_id = int(cursor.lastrowid or 0)
         self._ready.set()
         aggregator = MinuteAggregator()
@@ -190,6 +214,7 @@ class HistoryRecorder:
         last_epoch = self.started
         next_flush = time.monotonic() + self.flush_s
         closing = False
+        close_deadline = float("inf")
         try:
             while not closing:
                 try:
@@ -200,7 +225,9 @@ class HistoryRecorder:
                         last_epoch = max(last_epoch, epoch)
                     elif kind == "close":
                         closing = True
-                        finished += aggregator.finish()
+                        if close_deadline == float("inf"):
+                            close_deadline = time.monotonic() + CLOSE_WAIT_S
+                            finished += aggregator.finish()
                     elif kind == "flush":
                         next_flush = time.monotonic()
                     else:
@@ -211,7 +238,23 @@ class HistoryRecorder:
                     rows = [m.row(session_id) for m in finished]
                     if aggregator.current is not None:
                         rows.append(aggregator.current.row(session_id))
-                    self._write(connection, session_id, rows, pending, alert_ids, last_epoch)
+                    try:
+                        self._write(connection, session_id, rows, pending, alert_ids,
+                                    last_epoch)
+                    except sqlite3.OperationalError as e:
+                        # A lock held by another program, or a full disk: keep everything and
+                        # try again at the next batch; nothing is lost once it clears.
+                        if not _passing(e) or (closing and time.monotonic() > close_deadline):
+                            raise
+                        self.notice = (f"History is waiting to be written ({e}); nothing is "
+                                       "lost while neckline keeps running.")
+                        next_flush = time.monotonic() + min(self.flush_s, 1.0)
+                        if closing:
+                            closing = False
+                            self._queue.put(("close", None))
+                        continue
+                    if self.notice and self.notice.startswith("History is waiting"):
+                        self.notice = None
                     self.writes += 1
                     finished, pending = [], []
                     next_flush = time.monotonic() + self.flush_s
