@@ -333,6 +333,10 @@ def test_settings_speak_the_users_words(qtbot: QtBot, make: Make,
     assert dialog.labels["alerts.cooldown_s"] == "Cooldown"
     style = dialog.fields["app.alert_style"]
     assert style.currentText() == "A card near the corner of the screen"  # type: ignore
+    goal = dialog.fields["history.daily_goal_percent"]
+    assert goal.text() == "80 %"  # type: ignore[attr-defined]
+    goal.setValue(70)  # type: ignore[attr-defined]
+    assert dialog.apply() and c.config.history.daily_goal_percent == 70.0
     toast = c.show_example_alert()
     assert toast.isVisible() and "Try:" in toast.offer_label.text()
     toast.respond("dismissed")

@@ -27,7 +27,7 @@ from neckline.history.db import (
     default_db_path,
 )
 from neckline.history.recorder import HistoryRecorder, MinuteAggregator
-from neckline.history.stats import compute_stats
+from neckline.history.stats import DayStats, Stats, compute_stats
 
 NINE = datetime(2026, 3, 2, 9, 0, 0).timestamp()  # a Monday, local time
 
@@ -391,3 +391,25 @@ def test_a_lock_held_for_a_while_loses_nothing(tmp_path: Path) -> None:
     present = connection.execute("SELECT SUM(present_s) FROM minutes").fetchone()[0]
     alerts = connection.execute("SELECT COUNT(*) FROM alerts").fetchone()[0]
     assert present == pytest.approx(150.0, abs=0.5) and alerts == 1  # every second kept
+
+
+def test_the_daily_goal_and_its_streak(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    # Three desk days: 100% good, 50% good, 100% good; a day off between the last two.
+    days = [DayStats(date(2026, 3, 2), good_s=3600, strained_s=0, present_s=3600),
+            DayStats(date(2026, 3, 3), good_s=1800, strained_s=1800, present_s=3600),
+            DayStats(date(2026, 3, 4)),
+            DayStats(date(2026, 3, 5), good_s=2000, strained_s=100, present_s=2100),
+            DayStats(date(2026, 3, 6), good_s=60, strained_s=0, present_s=60)]  # not a desk day
+    stats = Stats(date(2026, 3, 2), date(2026, 3, 6), days, [], [], 0)
+    goal = stats.goal(80.0)
+    assert (goal.met_days, goal.desk_days, goal.streak_days) == (2, 3, 1)
+    assert goal.words() == "Daily goal (80% good): met on 2 of 3 desk days; 1 day in a row now."
+    assert stats.goal(40.0).streak_days == 3
+    # The CLI says the same, from the user's configured goal.
+    path = tmp_path / "h.db"
+    record(path, morning())
+    assert main(["stats", "--db", str(path), "--from", "2026-03-02", "--to", "2026-03-02",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["goal"] == {"percent": 80.0, "met_days": 0, "desk_days": 0, "streak_days": 0}

@@ -122,3 +122,11 @@ def test_the_window_reads_again_on_refresh(qtbot: QtBot, tmp_path: Path) -> None
     record(path, morning())
     window.refresh()
     assert window.pages.currentIndex() == 0
+
+
+def test_the_window_shows_the_daily_goal(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_on_a_recorded_morning(qtbot, tmp_path)
+    assert "Daily goal (80% good)" in window.summary.text()
+    window.goal_percent = 60.0
+    window.refresh()
+    assert "Daily goal (60% good)" in window.summary.text()

@@ -192,6 +192,12 @@ class HistoryConfig:
                         "only, never pictures).")
     flush_s: float = _opt(5.0, "Seconds between writes to the history database; at most this "
                           "much is lost if the computer crashes.", lo=1.0, hi=60.0)
+    daily_goal_percent: float = _opt(
+        80.0, "A day at the desk meets the goal when at least this share of the time in view "
+        "was in good posture (no strain held past its alert time). No study sets such a "
+        "share; 80% allows about an hour and a half of held strain in an eight-hour day "
+        "(consumer posture trainers set their own goals, e.g. 40% upright per hour).",
+        lo=10.0, hi=100.0)
 
 
 @dataclass(frozen=True)

@@ -419,7 +419,8 @@ class AppController(QObject):
             self.recorder.flush_soon()
             QTimer.singleShot(1000, self._check_recorder)
         if self.stats_window is None:
-            self.stats_window = StatsWindow(self.history_path)
+            self.stats_window = StatsWindow(
+                self.history_path, goal_percent=self.config.history.daily_goal_percent)
             place(self.stats_window, "statistics", self.state, near=self.window)
         else:
             self.stats_window.show_period("week")
@@ -454,6 +455,8 @@ class AppController(QObject):
     def apply_config(self, config: Config) -> None:
         """A new config, live: saved for next time, handed to the worker, shown."""
         self.config = config
+        if self.stats_window is not None:
+            self.stats_window.goal_percent = config.history.daily_goal_percent
         try:
             save_user_config(config)
             set_autostart(config.app.start_on_login, [sys.executable, "-m", "neckline"])

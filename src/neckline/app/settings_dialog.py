@@ -62,6 +62,7 @@ LABELS = {
     "app.quiet_hours_start": "Quiet hours from",
     "app.quiet_hours_end": "Quiet hours until",
     "app.start_on_login": "Start neckline when I log in",
+    "history.daily_goal_percent": "Daily goal: good posture for at least",
     **{f"alerts.{p}.threshold": f"{words} (the number)" for p, words in STRICTNESS.items()},
     **{f"alerts.{p}.dwell_s": f"{words} (how long)" for p, words in STRICTNESS.items()},
     **{f"alerts.{p}.enabled": f"{words} (on or off)" for p, words in STRICTNESS.items()},
@@ -153,6 +154,18 @@ class SettingsDialog(QDialog):
             row.addWidget(edit)
         row.addStretch(1)
         layout.addWidget(quiet)
+
+        goal_row = QHBoxLayout()
+        goal = _number(self.config.history.daily_goal_percent, 10.0, 100.0, " %")
+        goal.setDecimals(0)
+        goal.setToolTip(next(f for f in dataclasses.fields(self.config.history)
+                             if f.name == "daily_goal_percent").metadata["description"])
+        self._field("history.daily_goal_percent", goal)
+        goal_row.addWidget(QLabel(LABELS["history.daily_goal_percent"]))
+        goal_row.addWidget(goal)
+        goal_row.addWidget(QLabel("of my desk time"))
+        goal_row.addStretch(1)
+        layout.addLayout(goal_row)
 
         login = QCheckBox(LABELS["app.start_on_login"])
         login.setChecked(app.start_on_login)

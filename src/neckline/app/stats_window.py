@@ -58,8 +58,9 @@ def period(name: str, today: date) -> tuple[date, date]:
 
 class StatsWindow(QWidget):
     def __init__(self, db_path: Path | None = None, *,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today, goal_percent: float = 80.0) -> None:
         super().__init__()
+        self.goal_percent = goal_percent  # history.daily_goal_percent
         self.setWindowTitle("neckline statistics")
         self.db_path = db_path
         self.today = today
@@ -224,7 +225,7 @@ class StatsWindow(QWidget):
                     plot.plot(x, values, pen=pg.mkPen(colour, width=2), symbol="o",
                               symbolSize=5, symbolBrush=colour, connect="finite")
             plot.getAxis("bottom").setTicks([ticks])
-        self.summary.setText(_summary(stats))
+        self.summary.setText(_summary(stats, self.goal_percent))
 
     # -- export ------------------------------------------------------------------------------
 
@@ -287,7 +288,7 @@ def _day_ticks(stats: Stats) -> list[tuple[float, str]]:
     return [(i, d.day.strftime(fmt)) for i, d in enumerate(stats.days) if i % step == 0]
 
 
-def _summary(stats: Stats) -> str:
+def _summary(stats: Stats, goal_percent: float) -> str:
     share, before = stats.good_share, stats.previous_good_share
     watched = stats.total("good_s") + stats.total("strained_s")
     text = (f"<b>{share:.0%}</b> of your time at the desk in good posture "
@@ -303,4 +304,4 @@ def _summary(stats: Stats) -> str:
              f"Stretches done: <b>{int(stats.total('stretches'))}</b>. "
              f"Alerts: <b>{sum(responses.values())}</b>"
              f" ({responses['stretched']} led to a stretch).")
-    return text
+    return text + "<br>" + stats.goal(goal_percent).words()

@@ -7,6 +7,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from neckline.config import load_config
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB
 from neckline.history.export import export
@@ -64,10 +65,11 @@ def run_history_command(args: argparse.Namespace) -> int:
         if args.command == "stats":
             start, end = _range(args, db, 7)
             stats = compute_stats(db.connection, start, end)
+            goal = load_config().history.daily_goal_percent
             if args.json:
-                print_json(stats.to_json())
+                print_json(stats.to_json(goal))
             else:
-                print(stats_text(stats))
+                print(stats_text(stats, goal))
             return 0
         if args.command == "export":
             start, end = _range(args, db, None)

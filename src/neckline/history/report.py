@@ -9,7 +9,7 @@ LABELS = {"head_tilt": "head tilted", "head_down": "head down", "forward_head": 
           "shoulders_uneven": "shoulders uneven", "too_close": "too close"}
 
 
-def stats_text(stats: Stats) -> str:
+def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
     span = (stats.end - stats.start).days + 1
     lines = [f"Posture history {stats.start} to {stats.end} ({span} day{'s' * (span > 1)})"]
     if stats.empty:
@@ -24,6 +24,8 @@ def stats_text(stats: Stats) -> str:
         line += (f"; previous {span} days {before:.0%} "
                  f"({100 * (share - before):+.0f} points)")
     lines.append(line + ".")
+    if goal_percent is not None:
+        lines.append(stats.goal(goal_percent).words())
     lines.append(f"Longest good streak: {stats.longest_good_streak_min} min. Stretches done: "
                  f"{int(stats.total('stretches'))}.")
     strained = [f"{LABELS[p]} {round(m)} min" for p, m in stats.problem_minutes().items()

@@ -34,6 +34,24 @@ class DayStats:
         return self.good_s / watched if watched > 0 else None
 
 
+DESK_DAY_S = 15 * 60  # a day counts for the goal with at least this much time in view
+
+
+@dataclass(frozen=True)
+class Goal:
+    percent: float
+    met_days: int
+    desk_days: int
+    streak_days: int  # desk days in a row, to the period's last, that met it
+
+    def words(self) -> str:
+        if not self.desk_days:
+            return f"Daily goal ({self.percent:g}% good): no desk day in this period."
+        streak = f"{self.streak_days} day{'s' * (self.streak_days != 1)} in a row"
+        return (f"Daily goal ({self.percent:g}% good): met on {self.met_days} of "
+                f"{self.desk_days} desk day{'s' * (self.desk_days != 1)}; {streak} now.")
+
+
 @dataclass
 class Stats:
     start: date
@@ -64,8 +82,23 @@ class Stats:
     def responses(self) -> dict[str, int]:
         return {r: sum(d.alerts[r] for d in self.days) for r in RESPONSES}
 
-    def to_json(self) -> dict[str, Any]:
+    def goal(self, percent: float) -> Goal:
+        """How the desk days of the period did against a daily goal of ``percent`` good."""
+        desk = [d for d in self.days if d.good_s + d.strained_s >= DESK_DAY_S]
+        met = [d.good_share is not None and d.good_share * 100 >= percent for d in desk]
+        streak = 0
+        for ok in reversed(met):  # days away from the desk neither count nor break it
+            if not ok:
+                break
+            streak += 1
+        return Goal(percent, sum(met), len(desk), streak)
+
+    def to_json(self, goal_percent: float | None = None) -> dict[str, Any]:
+        goal = None if goal_percent is None else self.goal(goal_percent)
         return {
+            "goal": None if goal is None else {
+                "percent": goal.percent, "met_days": goal.met_days,
+                "desk_days": goal.desk_days, "streak_days": goal.streak_days},
             "from": self.start.isoformat(), "to": self.end.isoformat(),
             "present_s": round(self.total("present_s"), 1),
             "good_s": round(self.total("good_s"), 1),
