@@ -333,6 +333,8 @@ def test_settings_speak_the_users_words(qtbot: QtBot, make: Make,
     assert dialog.labels["alerts.cooldown_s"] == "Cooldown"
     style = dialog.fields["app.alert_style"]
     assert style.currentText() == "A card near the corner of the screen"  # type: ignore
+    # The camera in use, with what it sees.
+    qtbot.waitUntil(lambda: not dialog.camera_picture.pixmap().isNull(), timeout=20000)
     goal = dialog.fields["history.daily_goal_percent"]
     assert goal.text() == "80 %"  # type: ignore[attr-defined]
     goal.setValue(70)  # type: ignore[attr-defined]

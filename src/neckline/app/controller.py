@@ -107,6 +107,7 @@ class AppController(QObject):
         w.preview_toggled.connect(self._set_preview)
         w.closing.connect(self.quit)
         self.worker.sample_ready.connect(self._on_sample)
+        self.worker.sample_ready.connect(self._settings_picture)
         self.worker.status_changed.connect(self._on_status)
         self.worker.alert_raised.connect(self._on_alert)
         self.worker.calibration_done.connect(self._on_calibration)
@@ -436,6 +437,10 @@ class AppController(QObject):
             self.settings.finished.connect(lambda _r: setattr(self, "settings", None))
         self.settings.show()
         return self.settings
+
+    def _settings_picture(self, _sample: Sample, preview: np.ndarray | None) -> None:
+        if self.settings is not None:
+            self.settings.show_picture(preview, self.window.mirror)
 
     def show_example_alert(self) -> Toast:
         """The alert card as it will look (from Settings); not recorded, no effect."""

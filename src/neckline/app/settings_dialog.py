@@ -14,7 +14,9 @@ import dataclasses
 import re
 from typing import Any
 
-from PyQt6.QtCore import QTime, pyqtSignal
+import numpy as np
+from PyQt6.QtCore import Qt, QTime, pyqtSignal
+from PyQt6.QtGui import QImage, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -137,6 +139,12 @@ class SettingsDialog(QDialog):
         view.setCurrentIndex(view.findData(self.config.camera.view))
         self._field("camera.view", view)
         form.addRow(LABELS["camera.view"], view)
+        # What the camera in use sees now (another one shows once applied).
+        self.camera_picture = QLabel("No picture from the camera in use.")
+        self.camera_picture.setFixedSize(192, 144)
+        self.camera_picture.setStyleSheet("background: #1e1f22; color: #d0d3d8;")
+        self.camera_picture.setWordWrap(True)
+        form.addRow("What it sees now", self.camera_picture)
         layout.addWidget(camera)
 
         quiet = QGroupBox("Quiet hours: hold alerts back")
@@ -194,6 +202,18 @@ class SettingsDialog(QDialog):
                                  ("dwell_s", dwell)):
                 self._field(f"alerts.{problem}.{part}", widget)
         return box
+
+    def show_picture(self, frame: np.ndarray | None, mirror: bool) -> None:
+        """The latest picture of the camera in use (from the monitor), small."""
+        if frame is None or not self.isVisible():
+            return
+        view = frame[:, ::-1] if mirror else frame
+        rgb = np.ascontiguousarray(view[:, :, ::-1])
+        h, w = rgb.shape[:2]
+        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888)
+        self.camera_picture.setPixmap(QPixmap.fromImage(image).scaled(
+            self.camera_picture.width(), self.camera_picture.height(),
+            Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
 
     # -- the Advanced page, generated -------------------------------------------------------
 
