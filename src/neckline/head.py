@@ -28,16 +28,16 @@ eye distance
     validation renders), so a turned head reads 10-37% too far.
 eye distance from the face's height
     The same distance from the length between the eye corners' midpoint and the top of the
-    upper lip (landmark 0; 6.0 cm on MediaPipe's canonical face), along the head's down axis, which
-    a turn does not shorten
-    (on the validation renders a 35 deg turn moved it by 0-4%, the truth being +2%) but bowing
-    the head does. The lip top rather than the mouth's centre: talking opens the mouth.
+    upper lip (landmark 0; 6.0 cm on MediaPipe's canonical face), along the head's down axis,
+    which a turn does not shorten (on the validation renders a 35 deg turn moved it by 3-7%,
+    the truth being +2.4% as the eyes swing back) but bowing the head does. The lip top rather
+    than the mouth's centre: talking opens the mouth.
 steady eye distance
     ``steady_eye_distance`` blends the two, each trusted by how little the head has turned
     (across) or bowed (height) since the neutral, the height first scaled to agree with the
     across at the neutral (the person's own face proportions). Measured on the validation
-    renders (6 people, 65 cm): a 35 deg turn within +-3% of the truth where the across alone
-    read up to +18%; a 30-40 deg bow within the across's own 1-6%.
+    renders (6 people, 65 cm): a 35 deg turn 0.5-4.3% farther than the truth where the across
+    alone read up to 15% farther; a 30-40 deg bow within the across's own 1-6%.
 upper-neck depth
     The head turns about the upper neck (the atlanto-occipital joint), which sits about 5 cm
     below and 8.5 cm behind the midpoint of the eyes. Its distance from the camera is the
