@@ -25,6 +25,7 @@ import numpy as np
 
 from neckline.config import CalibrationConfig, user_data_dir
 from neckline.errors import CalibrationError
+from neckline.files import writable_file_name
 from neckline.geometry import RawMeasures, forward_shift_cm
 
 FORMAT_VERSION = 1
@@ -187,7 +188,7 @@ def save_calibration(calibration: Calibration, path: Path | None = None) -> Path
     if path is None:
         path = calibrations_dir() / f"{camera_key(calibration.camera)}.json"
     try:
-        if (path.exists() or path.is_symlink()) and not path.is_file():
+        if not writable_file_name(path):
             # Replacing it would turn a device, a folder or a pipe into a JSON file.
             raise CalibrationError(f"The calibration is not saved to {path}: it is not a "
                                    "regular file; give a file name.")

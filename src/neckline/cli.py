@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from neckline import __version__
 from neckline.config import PROBLEMS, Config, apply_overrides, default_toml, load_config
 from neckline.errors import NecklineError
+from neckline.files import short, writable_file_name
 from neckline.output import print_json
 
 if TYPE_CHECKING:
@@ -191,8 +192,8 @@ def _analyze(args: argparse.Namespace) -> int:
                              f"camera view is {config.camera.view}.")
     if args.db and not args.record:
         raise UsageError("--db goes with --record here.")
-    if args.save_baseline is not None and not _writable_file_name(args.save_baseline):
-        raise UsageError(f"--save-baseline {str(args.save_baseline)[:120]} is not a regular "
+    if args.save_baseline is not None and not writable_file_name(args.save_baseline):
+        raise UsageError(f"--save-baseline {short(str(args.save_baseline))} is not a regular "
                          "file name; give one (checked before the analysis, not after it).")
     result, live = _run_analysis(args.source, config, calibration, args.calibrate,
                                  record_to=args.db if args.record else None,
@@ -210,15 +211,6 @@ def _analyze(args: argparse.Namespace) -> int:
         elif live:  # per camera, for the next run and the app
             save_calibration(dataclasses.replace(result.calibration, camera=result.source))
     return 0
-
-
-def _writable_file_name(path: Path) -> bool:
-    """Whether ``path`` is a regular file or nothing yet (not a device, folder or pipe, and a
-    name the system accepts)."""
-    try:
-        return path.is_file() or not (path.exists() or path.is_symlink())
-    except OSError:
-        return False
 
 
 def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,

@@ -23,6 +23,7 @@ from typing import Any
 import platformdirs
 
 from neckline.errors import ConfigError
+from neckline.files import file_kind, short
 
 PROBLEMS = ("head_tilt", "head_down", "forward_head", "shoulders_uneven", "too_close")
 """The problem ids used everywhere: config, JSON, database, stretch guide."""
@@ -234,9 +235,9 @@ def load_config(extra: Path | None = None, *, use_user_file: bool = True) -> Con
     if extra is not None:
         kind = _kind(extra)
         if kind == "missing":
-            raise ConfigError(f"Config file {_short(str(extra))} does not exist.")
+            raise ConfigError(f"Config file {short(str(extra))} does not exist.")
         if kind != "file":
-            raise ConfigError(f"Config file {_short(str(extra))} {kind}; give a TOML file.")
+            raise ConfigError(f"Config file {short(str(extra))} {kind}; give a TOML file.")
         files.append(extra)
     for path in files:
         config = apply_overrides(config, _read_toml(path), str(path))
@@ -245,18 +246,10 @@ def load_config(extra: Path | None = None, *, use_user_file: bool = True) -> Con
 
 def _kind(path: Path) -> str:
     """'file', 'missing', or what else ``path`` is, as words after its name."""
-    try:
-        if path.is_file():
-            return "file"
-        if path.is_dir():
-            return "is a folder"
-        return "is not a regular file" if path.exists() else "missing"
-    except OSError as e:  # a name too long, a loop of links, …
-        return f"cannot be opened ({e.strerror})"
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+    kind = file_kind(path)
+    if kind == "folder":
+        return "is a folder"
+    return "is not a regular file" if kind.startswith("is ") else kind
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -8,9 +8,7 @@ as 60 seconds however fast or slow the analysis runs.
 from __future__ import annotations
 
 import glob
-import os
 import re
-import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ import numpy as np
 from neckline._cv2 import cv2
 from neckline._native import quiet_native_stderr
 from neckline.errors import SourceError
+from neckline.files import file_kind, short
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ class VideoFileSource(FrameSource):
         if kind == "folder":
             raise SourceError(f"{path} is a folder; give a video file or an image pattern.")
         if kind != "file":
-            raise SourceError(f"{_short(path)} {kind}; give a video file.")
+            raise SourceError(f"{short(path)} {kind}; give a video file.")
         with quiet_native_stderr():
             self._cap = cv2.VideoCapture(path)
             opened = self._cap.isOpened()
@@ -151,13 +150,13 @@ class ImageSequenceSource(FrameSource):
             try:
                 files = sorted(glob.glob(pattern))
             except (OSError, RecursionError) as e:
-                raise SourceError(f"{_short(pattern)} cannot be searched ({e}).") from None
+                raise SourceError(f"{short(pattern)} cannot be searched ({e}).") from None
         if not files:
-            raise SourceError(f"No images match {_short(pattern)}.", "missing")
+            raise SourceError(f"No images match {short(pattern)}.", "missing")
         for name in files:  # a pipe or device among them would hang the reading
             kind = file_kind(name)
             if kind != "file":
-                raise SourceError(f"{_short(name)} (matched by the pattern) "
+                raise SourceError(f"{short(name)} (matched by the pattern) "
                                   f"{'is a folder' if kind == 'folder' else kind}; "
                                   "give a pattern that matches only images.")
         self._files = files
@@ -178,30 +177,6 @@ class ImageSequenceSource(FrameSource):
         return np.asarray(image)
 
 
-def file_kind(path: str) -> str:
-    """"file", "folder", "missing", or what else it is, as words that follow its name ("is a
-    pipe, not a file"); a name the system refuses (too long, say) is said as such."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "missing"
-    except NotADirectoryError:
-        return "missing"
-    except OSError as e:
-        return f"cannot be opened ({e.strerror})"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    what = "a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-    return f"is {what}, not a file"
-
-
-def _short(text: str, limit: int = 120) -> str:
-    """A name as it goes into a sentence: at most ``limit`` characters."""
-    return text if len(text) <= limit else f"{text[:limit - 1]}…"
-
-
 _PRINTF_FIELD = re.compile(r"%(0?)(\d*)d")
 
 
@@ -211,11 +186,11 @@ def _check_printf(pattern: str) -> None:
     fields = _PRINTF_FIELD.findall(pattern)
     bare = pattern.replace("%%", "")
     if len(fields) != 1 or bare.count("%") != 1:
-        raise SourceError(f"{_short(pattern)} is not a valid image pattern "
+        raise SourceError(f"{short(pattern)} is not a valid image pattern "
                           "(use one %d field, e.g. frame_%04d.png).")
     width = fields[0][1]
     if width and int(width) > 9:
-        raise SourceError(f"{_short(pattern)} asks for numbers {int(width)} digits wide; "
+        raise SourceError(f"{short(pattern)} asks for numbers {int(width)} digits wide; "
                           "use a width up to 9 (e.g. frame_%04d.png).")
 
 

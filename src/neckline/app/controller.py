@@ -269,15 +269,20 @@ class AppController(QObject):
         if style in ("tray", "both") and self.tray is not None:
             self.tray.showMessage(title, text, state_icon("strained"), 15000)
         if style in ("toast", "both") or self.tray is None:
-            offered = catalogue().stretches.get(alert.stretches[0]) if alert.stretches else None
-            toast = Toast(alert, title, text, offered.title if offered else None)
+            toast = self._show_toast(alert, title, text)
             toast.responded.connect(lambda response, t=toast: self._toast_answered(t, response))
-            self.toasts.append(toast)
-            toast.show_in_corner()
         else:
             self._record(alert, "no_response")
         if self.config.app.sound:
             self.chime.play()
+
+    def _show_toast(self, alert: Alert, title: str, text: str) -> Toast:
+        """The alert card for ``alert``, naming the stretch it offers, shown in the corner."""
+        offered = catalogue().stretches.get(alert.stretches[0]) if alert.stretches else None
+        toast = Toast(alert, title, text, offered.title if offered else None)
+        self.toasts.append(toast)
+        toast.show_in_corner()
+        return toast
 
     def _toast_answered(self, toast: Toast, response: str) -> None:
         if toast in self.toasts:
@@ -446,13 +451,9 @@ class AppController(QObject):
         """The alert card as it will look (from Settings); not recorded, no effect."""
         example = Alert(self.now().timestamp(), "head_tilt", 60.0, 14.0,
                         stretches_for("head_tilt"))
-        title, text = alert_text(example, self.config.camera.view)
-        offered = catalogue().stretches.get(example.stretches[0])
-        toast = Toast(example, title, text, offered.title if offered else None)
+        toast = self._show_toast(example, *alert_text(example, self.config.camera.view))
         toast.responded.connect(lambda _r, t=toast: self.toasts.remove(t)
                                 if t in self.toasts else None)
-        self.toasts.append(toast)
-        toast.show_in_corner()
         if self.settings is not None and self.settings.values()["app"]["sound"]:
             self.chime.play()
         return toast

@@ -15,8 +15,7 @@ import re
 from typing import Any
 
 import numpy as np
-from PyQt6.QtCore import Qt, QTime, pyqtSignal
-from PyQt6.QtGui import QImage, QPixmap
+from PyQt6.QtCore import QTime, pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +37,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from neckline.app.picture import fitted, frame_image
 from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
 from neckline.errors import ConfigError
 
@@ -207,13 +207,9 @@ class SettingsDialog(QDialog):
         """The latest picture of the camera in use (from the monitor), small."""
         if frame is None or not self.isVisible():
             return
-        view = frame[:, ::-1] if mirror else frame
-        rgb = np.ascontiguousarray(view[:, :, ::-1])
-        h, w = rgb.shape[:2]
-        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888)
-        self.camera_picture.setPixmap(QPixmap.fromImage(image).scaled(
-            self.camera_picture.width(), self.camera_picture.height(),
-            Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+        self.camera_picture.setPixmap(fitted(frame_image(frame, mirror),
+                                             self.camera_picture.width(),
+                                             self.camera_picture.height()))
 
     # -- the Advanced page, generated -------------------------------------------------------
 

@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.gauges import ProblemGauge
 from neckline.app.icons import COLOURS, state_pixmap
+from neckline.app.picture import frame_image
 from neckline.body import (
     LEFT_EAR,
     LEFT_EYE,
@@ -220,10 +221,7 @@ class MainWindow(QMainWindow):
             self.preview.setText("Camera off while paused." if self.display_state == "paused"
                                  else self.detail or "Waiting for the camera…")
             return
-        frame = self._preview[:, ::-1] if self.mirror else self._preview
-        rgb = np.ascontiguousarray(frame[:, :, ::-1])  # BGR -> RGB
-        h, w = rgb.shape[:2]
-        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        image = frame_image(self._preview, self.mirror)
         if self._sample is not None and self._sample.body is not None:
             _draw_landmarks(image, self._sample.body, self.display_state, self.mirror)
         pixmap = QPixmap.fromImage(image).scaled(

@@ -8,7 +8,7 @@ from collections import deque
 
 import numpy as np
 from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PyQt6.QtGui import QColor, QPainter, QPen, QPixmap
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from neckline.app.picture import fitted, frame_image
 from neckline.app.worker import MonitorThread
 from neckline.calibration import Calibration, distance_advice
 from neckline.checks import live_checks
@@ -309,12 +310,7 @@ class CalibrationWizard(QDialog):
 def framed_picture(frame: np.ndarray, mirror: bool, width: int, height: int) -> QPixmap:
     """The camera's picture scaled to fit, with the framing guide: the oval where the head
     should be and the line where the shoulders should be."""
-    view = frame[:, ::-1] if mirror else frame
-    rgb = np.ascontiguousarray(view[:, :, ::-1])
-    h, w = rgb.shape[:2]
-    image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888)
-    pixmap = QPixmap.fromImage(image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation)
+    pixmap = fitted(frame_image(frame, mirror), width, height)
     g = GUIDE
     pw, ph = pixmap.width(), pixmap.height()
     painter = QPainter(pixmap)

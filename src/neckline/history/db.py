@@ -156,7 +156,7 @@ class HistoryDB:
         try:
             connection = _connect(path, timeout)
         except sqlite3.DatabaseError as e:
-            if _is_locked(e):
+            if is_locked(e):
                 raise HistoryError(f"The history database {path} is in use by another "
                                    "program; try again when it has finished.") from None
             if not _is_damaged(e):
@@ -215,7 +215,7 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
         raise HistoryError(f"The history database {path} was written by a newer neckline "
                            f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
                            "neckline to read it.")
-    if version == 0 and not tables and app_id in (0, APPLICATION_ID):
+    if version == 0 and not tables:
         return  # new (or made by a neckline that stopped before its first table)
     if version < 1 or not TABLES_AT[version] <= tables:
         raise foreign
@@ -253,7 +253,7 @@ def create_v1(path: Path) -> None:
     connection.close()
 
 
-def _is_locked(error: sqlite3.DatabaseError) -> bool:
+def is_locked(error: sqlite3.DatabaseError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 

@@ -25,7 +25,7 @@ from neckline.calibration import Calibration
 from neckline.config import PROBLEMS
 from neckline.engine import Sample
 from neckline.errors import NecklineError
-from neckline.history.db import METRICS, HistoryDB, refresh_rollups
+from neckline.history.db import METRICS, HistoryDB, is_locked, refresh_rollups
 
 MAX_FRAME_GAP_S = 2.0  # a sample stands for the time until the next one, up to this
 
@@ -124,8 +124,7 @@ CLOSE_WAIT_S = 20.0  # how long the last batch waits for one at the end
 
 def _passing(error: sqlite3.OperationalError) -> bool:
     """A lock or a full disk: conditions that pass, worth waiting for."""
-    text = str(error)
-    return "locked" in text or "busy" in text or "full" in text
+    return is_locked(error) or "full" in str(error)
 
 
 class HistoryRecorder:
@@ -213,10 +212,10 @@ class HistoryRecorder:
         pending: list[tuple[str, Any]] = []
         last_epoch = self.started
         next_flush = time.monotonic() + self.flush_s
-        closing = False
-        close_deadline = float("inf")
+        close_deadline: float | None = None  # set once the session is asked to end
+        waiting = False  # a batch is waiting out a lock or a full disk
         try:
-            while not closing:
+            while True:
                 try:
                     kind, item = self._queue.get(timeout=max(0.0, next_flush - time.monotonic()))
                     if kind == "sample":
@@ -224,16 +223,15 @@ class HistoryRecorder:
                         finished += aggregator.add(sample, epoch)
                         last_epoch = max(last_epoch, epoch)
                     elif kind == "close":
-                        closing = True
-                        if close_deadline == float("inf"):
-                            close_deadline = time.monotonic() + CLOSE_WAIT_S
-                            finished += aggregator.finish()
+                        close_deadline = time.monotonic() + CLOSE_WAIT_S
+                        finished += aggregator.finish()
                     elif kind == "flush":
                         next_flush = time.monotonic()
                     else:
                         pending.append((kind, item))
                 except queue.Empty:
                     pass
+                closing = close_deadline is not None
                 if closing or time.monotonic() >= next_flush:
                     rows = [m.row(session_id) for m in finished]
                     if aggregator.current is not None:
@@ -243,21 +241,22 @@ class HistoryRecorder:
                                     last_epoch)
                     except sqlite3.OperationalError as e:
                         # A lock held by another program, or a full disk: keep everything and
-                        # try again at the next batch; nothing is lost once it clears.
-                        if not _passing(e) or (closing and time.monotonic() > close_deadline):
+                        # try again shortly; nothing is lost once it clears.
+                        if not _passing(e) or (close_deadline is not None
+                                               and time.monotonic() > close_deadline):
                             raise
+                        waiting = True
                         self.notice = (f"History is waiting to be written ({e}); nothing is "
                                        "lost while neckline keeps running.")
                         next_flush = time.monotonic() + min(self.flush_s, 1.0)
-                        if closing:
-                            closing = False
-                            self._queue.put(("close", None))
                         continue
-                    if self.notice and self.notice.startswith("History is waiting"):
-                        self.notice = None
+                    if waiting:
+                        waiting, self.notice = False, None
                     self.writes += 1
                     finished, pending = [], []
                     next_flush = time.monotonic() + self.flush_s
+                    if closing:
+                        break
         except Exception as e:  # a full disk or a vanished file: stop recording, say why
             self.error = f"Recording stopped: the history database could not be written ({e})."
         finally:
