@@ -186,12 +186,9 @@ class AppController(QObject):
         self.window.close()
 
     def quit(self) -> None:
-        """Ends the app (tray Quit, Ctrl-C, SIGTERM). ``exit`` rather than ``quit``: Qt 6's
-        quit first asks every visible window to close, and the main window, which hides to
-        the tray instead, would cancel it (a first SIGTERM only hid the window)."""
         app = QApplication.instance()
         if app is not None:
-            app.exit(0)
+            app.quit()
 
     def show_window(self) -> None:
         self.window.show()
