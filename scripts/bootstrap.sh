@@ -20,6 +20,14 @@ for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
            libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
   [[ "$known_libs" == *"${lib%%:*} "* ]] || need_apt+=("${lib##*:}")
 done
+# The tests run the app on a real desktop: an X server, a window manager, a tray, a session bus
+# and a notification daemon (tests/desktop.py).
+if [ "$extras" = test ]; then
+  for tool in Xvfb:xvfb openbox:openbox trayer:trayer dunst:dunst xdotool:xdotool \
+              dbus-run-session:dbus-daemon dbus-monitor:dbus-bin; do
+    command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
+  done
+fi
 
 # Runs apt-get as root (directly, or through sudo), waiting for another program's apt lock and
 # retrying a failed download a few times before giving up with one clear sentence.

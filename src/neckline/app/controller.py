@@ -84,6 +84,7 @@ class AppController(QObject):
         self.history_path = history_path
         self.recorder: HistoryRecorder | None = None
         self._source = source
+        self._quitting = False
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
         self._resume_timer.timeout.connect(self.resume)
@@ -186,9 +187,22 @@ class AppController(QObject):
         self.window.close()
 
     def quit(self) -> None:
+        """Quits the app: the tray's Quit, Ctrl-C and SIGTERM all come here.
+
+        Qt 6 asks every window to close before it quits and gives up if one refuses; the main
+        window refuses while a tray is present (closing it hides it), so it is told to accept.
+        """
         app = QApplication.instance()
-        if app is not None:
+        if app is None or self._quitting:
+            return  # closing the window below emits ``closing``, which comes back here
+        self._quitting = True
+        closing_quits = self.window.quit_on_close
+        self.window.quit_on_close = True
+        try:
             app.quit()
+        finally:
+            self._quitting = False
+            self.window.quit_on_close = closing_quits  # as before, should the quit not happen
 
     def show_window(self) -> None:
         self.window.show()

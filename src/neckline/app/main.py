@@ -91,8 +91,8 @@ def run_app(config: Config, source: str | None) -> int:
     server.newConnection.connect(on_connection)
     app.aboutToQuit.connect(controller.shutdown)
     # Ctrl-C and SIGTERM quit cleanly (the camera is released); a timer lets Python see them.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: controller.quit())
+    signal.signal(signal.SIGTERM, lambda *_: controller.quit())
     tick = QTimer()
     tick.timeout.connect(lambda: None)
     tick.start(300)

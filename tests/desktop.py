@@ -1,0 +1,89 @@
+"""A real desktop for the tests that need one: Xvfb, openbox, a trayer tray, and on request a
+session bus with dunst as the notification daemon. Every piece is a real program; the test
+suite's setup (``test.sh``) installs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+TRAY_CHECK = ("from PyQt6.QtWidgets import QApplication, QSystemTrayIcon; "
+              "app = QApplication([]); print(QSystemTrayIcon.isSystemTrayAvailable())")
+
+
+@dataclass
+class Desktop:
+    env: dict[str, str]
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self, *command: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        self.processes.append(process)
+        return process
+
+    def windows(self, name: str) -> list[str]:
+        """Ids of the visible windows whose title is exactly ``name``."""
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{name}$"],
+                               env=self.env, capture_output=True, text=True, check=False)
+        return found.stdout.split()
+
+    def wait_for_window(self, name: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        while not (found := self.windows(name)):
+            assert time.monotonic() < deadline, f"no window called {name!r} appeared"
+            time.sleep(0.3)
+        return found[0]
+
+
+def _free_display() -> int:
+    return next(n for n in range(90, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}")
+                and not os.path.exists(f"/tmp/.X{n}-lock"))
+
+
+@contextmanager
+def desktop(*, tray: bool = True, bus: bool = False) -> Iterator[Desktop]:
+    """Starts an X server with a window manager (and a tray; and a session bus with a
+    notification daemon when ``bus``) and stops them all afterwards."""
+    number = _free_display()
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",
+                                                             "DBUS_SESSION_BUS_ADDRESS")}
+    env["DISPLAY"] = f":{number}"
+    d = Desktop(env)
+    try:
+        d.start("Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
+        deadline = time.monotonic() + 20
+        while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+            assert time.monotonic() < deadline, "Xvfb did not start"
+            time.sleep(0.1)
+        if bus:
+            daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork",
+                                       "--print-address=1"], env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL)
+            d.processes.append(daemon)
+            assert daemon.stdout is not None
+            env["DBUS_SESSION_BUS_ADDRESS"] = daemon.stdout.readline().decode().strip()
+            d.start("dunst")
+        d.start("openbox")
+        if tray:
+            d.start("trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
+                    "--width", "120", "--height", "24")
+            while subprocess.run([sys.executable, "-c", TRAY_CHECK], env=env,
+                                 capture_output=True, text=True, check=False,
+                                 timeout=30).stdout.strip() != "True":
+                assert time.monotonic() < deadline + 20, "the tray did not start"
+                time.sleep(0.3)
+        yield d
+    finally:
+        for process in reversed(d.processes):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
