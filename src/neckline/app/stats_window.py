@@ -148,7 +148,7 @@ class StatsWindow(QWidget):
         self.start_edit.setDate(QDate(start.year, start.month, start.day))
         self.end_edit.setDate(QDate(end.year, end.month, end.day))
         try:
-            with HistoryDB.open(self.db_path) as db:
+            with HistoryDB.open(self.db_path, write=False) as db:
                 self.stats = compute_stats(db.connection, start, end)
                 notice = db.notice
         except NecklineError as e:
@@ -243,7 +243,7 @@ class StatsWindow(QWidget):
         start, end = self.shown
         fmt = "json" if path.suffix.lower() == ".json" else "csv"
         try:
-            with HistoryDB.open(self.db_path) as db, path.open("w", encoding="utf-8",
+            with HistoryDB.open(self.db_path, write=False) as db, path.open("w", encoding="utf-8",
                                                              newline="") as out:
                 count = export(db.connection, out, fmt, start, end)
         except NecklineError as e:

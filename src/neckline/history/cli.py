@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 from neckline.config import load_config
 from neckline.errors import NecklineError
-from neckline.history.db import HistoryDB
+from neckline.history.db import HistoryDB, is_locked
 from neckline.history.export import export
 from neckline.history.report import stats_text
-from neckline.history.stats import compute_stats, count_history, delete_history
+from neckline.history.stats import NotCompacted, compute_stats, count_history, delete_history
 from neckline.output import print_json
 
 
@@ -29,8 +30,8 @@ def _date(text: str | None, option: str) -> date | None:
         raise DateError(f"{option} takes a date as YYYY-MM-DD, not {text!r}.") from None
 
 
-def _open(path: Path | None) -> HistoryDB:
-    db = HistoryDB.open(path)
+def _open(path: Path | None, write: bool) -> HistoryDB:
+    db = HistoryDB.open(path, write=write)
     if db.notice:
         print(f"neckline: {db.notice}", file=sys.stderr)
     return db
@@ -61,7 +62,7 @@ def _range(args: argparse.Namespace, db: HistoryDB, default_days: int | None) ->
 
 
 def run_history_command(args: argparse.Namespace) -> int:
-    with _open(args.db) as db:
+    with _open(args.db, write=args.command not in ("stats", "export")) as db:
         if args.command == "stats":
             start, end = _range(args, db, 7)
             stats = compute_stats(db.connection, start, end)
@@ -105,7 +106,16 @@ def _delete(args: argparse.Namespace, db: HistoryDB) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
-    delete_history(db.connection, before)
+    try:
+        delete_history(db.connection, before)
+    except NotCompacted as e:
+        print(f"Deleted {what}: {summary}. The file could not be compacted just now ({e}); "
+              "the deleted records stay in its free space until the next delete.")
+        return 0
+    except sqlite3.OperationalError as e:  # the transaction was rolled back: nothing deleted
+        reason = "it is in use by another program" if is_locked(e) else str(e)
+        raise NecklineError(f"Nothing deleted: the history database {db.path} could not be "
+                            f"written ({reason}); try again later.") from None
     print(f"Deleted {what}: {summary}.")
     return 0
 

@@ -15,7 +15,9 @@ Opening it handles the three ways it can be unusable, each in one sentence:
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -143,18 +145,30 @@ class HistoryDB:
         self.notice = notice
 
     @classmethod
-    def open(cls, path: Path | None = None, *, timeout: float = 5.0,
-             now: Callable[[], datetime] = datetime.now) -> HistoryDB:
+    def open(cls, path: Path | None = None, *, timeout: float = 5.0, wait: float | None = None,
+             write: bool = True, now: Callable[[], datetime] = datetime.now) -> HistoryDB:
+        """``timeout``: how long each statement waits for another writer; ``wait`` (default the
+        same): how long opening keeps trying while the file is locked (SQLite does not always
+        wait by itself, e.g. to switch a new file to WAL while another process reads it).
+        ``write=False`` (statistics, export) also reads a file on a read-only disk or folder."""
         own = path is None or path == default_db_path()
         path = path or default_db_path()
+        why = _read_only(path)
+        if why is not None:
+            if write:
+                raise HistoryError(f"The history database {path} is read-only ({why}); "
+                                   "neckline can show its statistics but cannot record into "
+                                   "it or delete from it.")
+            return cls(_connect_read_only(path), path, None)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:  # a file where a folder should be, no permission, a read-only disk
             raise HistoryError(f"The folder for the history database, {path.parent}, cannot be "
                                f"made ({e.strerror}).") from None
         notice = None
+        wait = timeout if wait is None else wait
         try:
-            connection = _connect(path, timeout)
+            connection = _connect_waiting(path, timeout, wait)
         except sqlite3.DatabaseError as e:
             if is_locked(e):
                 raise HistoryError(f"The history database {path} is in use by another "
@@ -169,7 +183,7 @@ class HistoryDB:
             moved = _move_aside(path, now())
             notice = (f"The history database was damaged; it was moved to {moved.name} and a "
                       "new one started.")
-            connection = _connect(path, timeout)
+            connection = _connect_waiting(path, timeout, wait)
         return cls(connection, path, notice)
 
     def close(self) -> None:
@@ -180,6 +194,54 @@ class HistoryDB:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _read_only(path: Path) -> str | None:
+    """Why an existing database cannot be written (None when it can, or does not exist yet)."""
+    if not path.is_file():
+        return None
+    if not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK):  # SQLite needs its -wal and -shm files beside it
+        return f"its folder {path.parent} is read-only"
+    return None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Reads a database nobody can write (``immutable``: SQLite then needs no -shm file)."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1",
+                                     uri=True, check_same_thread=False)
+    except sqlite3.DatabaseError as e:
+        raise HistoryError(f"The history database {path} cannot be opened ({e}).") from None
+    try:
+        if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise HistoryError(f"{path} is not a neckline history database (damaged); it "
+                               "was left as it is.")
+        _check_owner(connection, path)
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise HistoryError(f"The history database {path} is read-only and was written "
+                               "by an older neckline; copy it somewhere writable to read it.")
+    except sqlite3.DatabaseError as e:
+        connection.close()
+        raise HistoryError(f"{path} is not a neckline history database ({e}); it was left "
+                           "as it is.") from None
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _connect_waiting(path: Path, timeout: float, wait: float) -> sqlite3.Connection:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return _connect(path, timeout)
+        except sqlite3.DatabaseError as e:
+            if not is_locked(e) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
 
 
 def _connect(path: Path, timeout: float) -> sqlite3.Connection:
@@ -215,21 +277,30 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
         raise HistoryError(f"The history database {path} was written by a newer neckline "
                            f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
                            "neckline to read it.")
-    if version == 0 and not tables:
-        return  # new (or made by a neckline that stopped before its first table)
+    if version == 0 and app_id == 0 and tables <= TABLES_AT[1] and all(
+            connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] == 0
+            for name in tables):
+        return  # new, or half-made by an older neckline that stopped part-way: made anew
     if version < 1 or not TABLES_AT[version] <= tables:
         raise foreign
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    """Brings the file to the current schema in one write transaction (``BEGIN IMMEDIATE``):
+    SQLite runs DDL outside Python's implicit transactions, so without it a full disk or a kill
+    part-way left a half-made file. Another neckline starting at the same moment waits for the
+    lock, then finds the work done."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version == SCHEMA_VERSION:
-        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            with connection:
-                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    if version == SCHEMA_VERSION and \
+            connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
         return
-    with connection:  # one transaction: a failed migration leaves the file as it was
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        _check_owner(connection, path)  # as it is now that the file is ours to write
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
+            for table in _leftover_tables(connection):
+                connection.execute(f"DROP TABLE {table}")
             for statement in SCHEMA_V1:
                 connection.execute(statement)
             version = 1
@@ -241,6 +312,17 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
                     "SELECT DISTINCT day FROM minutes")})
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.commit()
+    except BaseException:
+        connection.rollback()  # a failed migration leaves the file as it was
+        raise
+
+
+def _leftover_tables(connection: sqlite3.Connection) -> list[str]:
+    """The (empty, first-schema: see ``_check_owner``) tables of a version-0 file, left by a
+    neckline from before the schema was made in one transaction that stopped part-way."""
+    return [name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")]
 
 
 def create_v1(path: Path) -> None:

@@ -180,7 +180,7 @@ class HistoryRecorder:
 
     def _run(self) -> None:
         try:
-            db = HistoryDB.open(self.path)
+            db = HistoryDB.open(self.path, wait=START_WAIT_S)
         except NecklineError as e:
             self.error = str(e)
             self._ready.set()

@@ -222,9 +222,17 @@ def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[
         if before is None:
             counts["calibrations"] = connection.execute("DELETE FROM calibrations").rowcount
     # Deleted means gone from the file too, not left in free pages.
-    connection.execute("VACUUM")
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    try:
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as e:
+        raise NotCompacted(str(e)) from None
     return counts
+
+
+class NotCompacted(Exception):
+    """The rows were deleted, but the file could not be rewritten without them just now (another
+    program reads it); the next delete, or SQLite's own reuse of the free pages, finishes it."""
 
 
 def count_history(connection: sqlite3.Connection, before: date | None) -> dict[str, int]:
