@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import signal
 import sqlite3
@@ -21,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from desktop import desktop
 from neckline.alerts import Alert
 from neckline.app.controller import NO_TRAY, AppController
+from neckline.app.main import server_name
 from neckline.app.placement import place
 from neckline.app.window import MainWindow
 from neckline.app.worker import RUNNING
@@ -402,7 +402,7 @@ def test_quit_with_a_tray_and_windows_open_quits_at_once(qtbot: QtBot, make: Mak
 
 def _listening() -> bool:
     socket = QLocalSocket()
-    socket.connectToServer(f"neckline-{getpass.getuser()}")
+    socket.connectToServer(server_name())
     connected = socket.waitForConnected(200)
     socket.abort()
     return connected
@@ -422,6 +422,16 @@ def test_second_start_brings_the_first_forward(videos: dict[str, Path], tmp_path
                                 check=False)
         assert second.returncode == 0
         assert "already running" in second.stdout
+        # Another data folder (another HOME) is another user's neckline: it starts.
+        other = subprocess.Popen(command, env=dict(env, XDG_DATA_HOME=str(tmp_path / "other")),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            with pytest.raises(subprocess.TimeoutExpired):
+                other.communicate(timeout=8)  # still running: not "already running"
+        finally:
+            other.send_signal(signal.SIGTERM)
+            out, _ = other.communicate(timeout=30)
+        assert "already running" not in out
     finally:
         first.send_signal(signal.SIGTERM)
         _, err = first.communicate(timeout=30)

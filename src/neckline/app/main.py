@@ -1,8 +1,9 @@
-"""``neckline`` with no command: the desktop app, one instance per user."""
+"""``neckline`` with no command: the desktop app, one instance per user, display and data folder."""
 
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 import re
 import signal
@@ -13,17 +14,21 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 from PyQt6.QtWidgets import QApplication
 
-from neckline.config import Config
+from neckline.config import Config, user_data_dir
 from neckline.errors import NecklineError
 
 
-def _server_name() -> str:
-    return f"neckline-{getpass.getuser()}"
+def server_name() -> str:
+    """One neckline per user, display and data folder: a neckline on another display (or with
+    another HOME) is another desktop's and does not stop this one from starting."""
+    where = f"{os.environ.get('WAYLAND_DISPLAY') or os.environ.get('DISPLAY', '')}\0" \
+            f"{user_data_dir()}"
+    return f"neckline-{getpass.getuser()}-{hashlib.sha256(where.encode()).hexdigest()[:12]}"
 
 
 def _bring_forward_running_instance() -> bool:
     socket = QLocalSocket()
-    socket.connectToServer(_server_name())
+    socket.connectToServer(server_name())
     if not socket.waitForConnected(500):
         return False
     socket.write(b"show\n")
@@ -77,9 +82,9 @@ def run_app(config: Config, source: str | None) -> int:
     if _bring_forward_running_instance():
         print("neckline is already running; its window has been brought forward.")
         return 0
-    QLocalServer.removeServer(_server_name())
+    QLocalServer.removeServer(server_name())
     server = QLocalServer()
-    server.listen(_server_name())
+    server.listen(server_name())
     controller = AppController(config, source if source is not None else str(config.camera.index))
 
     def on_connection() -> None:
