@@ -6,10 +6,12 @@ fault clears, and nothing is left that neckline would later refuse."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -229,3 +231,22 @@ def test_recording_into_a_read_only_data_folder_says_so(
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert "read-only" in err or "cannot be made" in err, err
+
+
+def test_the_demo_with_a_read_only_cache_folder(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with read_only(cache):
+        assert main(["demo", "--json"]) == 0  # made in a temporary folder instead
+        assert json.loads(capsys.readouterr().out)["alerts"]
+        with read_only(temp):  # and when that cannot be written either: one sentence
+            assert main(["demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("neckline: The demo video cannot be made") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err

@@ -7,9 +7,12 @@ sentence on stderr and exit status 2; Ctrl-C ends a live analysis with its summa
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -251,11 +254,26 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
 
 
 def _demo_path() -> Path:
+    """The demo video, made once into the cache folder; when that cannot be written (read-only,
+    full, not a folder), made into a temporary folder removed at exit."""
     import platformdirs
 
     from neckline.demo import demo_video
 
-    return demo_video(Path(platformdirs.user_cache_dir("neckline")))
+    cache = Path(platformdirs.user_cache_dir("neckline"))
+    try:
+        return demo_video(cache)
+    except OSError as e:
+        reason = f"{cache} cannot be written ({e.strerror})"
+    except NecklineError as e:
+        reason = str(e).rstrip(".")
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="neckline-demo-"))
+        atexit.register(shutil.rmtree, folder, True)
+        return demo_video(folder)
+    except (OSError, NecklineError) as e:
+        raise NecklineError(f"The demo video cannot be made: {reason}; nor in a temporary "
+                            f"folder ({getattr(e, 'strerror', None) or e}).") from None
 
 
 def _demo(args: argparse.Namespace) -> int:

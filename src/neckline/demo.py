@@ -77,6 +77,11 @@ def write_video(path: Path, segments: Sequence[tuple[float, Sequence[Person]]],
                 writer.write(image)
     finally:
         writer.release()
+    written = cv2.VideoCapture(str(path))
+    frames = int(written.get(cv2.CAP_PROP_FRAME_COUNT))
+    written.release()
+    if frames != sum(round(seconds * fps) for seconds, _ in segments):  # OpenCV does not say
+        raise SourceError(f"The video {path} was cut short (is the disk full?).")
     return path
 
 
@@ -91,6 +96,9 @@ def demo_video(folder: Path) -> Path:
     upright = Person(photo, 380, (320, 270))
     tilted = Person(photo, 380, (320, 270), angle_deg=16.0)
     tmp = folder / "neckline-demo.tmp.avi"
-    write_video(tmp, [(15, [upright]), (70, [tilted]), (10, [upright]), (5, [])])
-    tmp.replace(path)
+    try:
+        write_video(tmp, [(15, [upright]), (70, [tilted]), (10, [upright]), (5, [])])
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a disk that filled part-way leaves no half video
     return path
