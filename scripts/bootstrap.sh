@@ -21,10 +21,10 @@ for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
   [[ "$known_libs" == *"${lib%%:*} "* ]] || need_apt+=("${lib##*:}")
 done
 # The tests run the app on a real desktop: an X server, a window manager, a tray, a session bus
-# and a notification daemon (tests/desktop.py).
+# and a notification daemon (tests/desktop.py); strace proves that nothing goes on the network.
 if [ "$extras" = test ]; then
   for tool in Xvfb:xvfb openbox:openbox trayer:trayer dunst:dunst xdotool:xdotool \
-              dbus-run-session:dbus-daemon dbus-monitor:dbus-bin; do
+              dbus-run-session:dbus-daemon dbus-monitor:dbus-bin strace:strace pgrep:procps; do
     command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
   done
 fi

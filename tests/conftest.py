@@ -1,4 +1,4 @@
-"""Shared fixtures: isolated user directories, real photos, generated videos."""
+"""Shared fixtures: isolated user directories, real photos, generated videos, the app."""
 
 from __future__ import annotations
 
@@ -6,10 +6,19 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # widget tests never need a display
+# Nor the user's session bus: desktop notifications are tested on a bus of their own
+# (tests/desktop.py), and elsewhere the app shows its own alert card.
+os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
+from pytestqt.qtbot import QtBot
 
+from neckline.app.controller import AppController
+from neckline.appstate import AppState
+from neckline.config import Config
 from neckline.demo import Person, grace_hopper, write_video
 
 
@@ -55,3 +64,25 @@ def videos(tmp_path_factory: pytest.TempPathFactory, hopper: np.ndarray,
     }
     return {name: write_video(folder / f"{name}.avi", segments)
             for name, segments in specs.items()}
+
+
+Make = Callable[..., AppController]
+
+
+@pytest.fixture
+def make(qtbot: QtBot) -> Iterator[Make]:
+    made: list[AppController] = []
+
+    def build(source: Path | str, config: Config | None = None, *, onboarded: bool = True,
+              tray: bool = False, speed: float = 4.0,
+              history_path: Path | None = None) -> AppController:
+        controller = AppController(config or Config(), str(source), speed=speed, tray=tray,
+                                   state=AppState(onboarded=onboarded),
+                                   history_path=history_path)
+        made.append(controller)
+        controller.start()
+        return controller
+
+    yield build
+    for controller in made:
+        controller.shutdown()

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 TRAY_CHECK = ("from PyQt6.QtWidgets import QApplication, QSystemTrayIcon; "
               "app = QApplication([]); print(QSystemTrayIcon.isSystemTrayAvailable())")
@@ -47,9 +48,11 @@ def _free_display() -> int:
 
 
 @contextmanager
-def desktop(*, tray: bool = True, bus: bool = False) -> Iterator[Desktop]:
-    """Starts an X server with a window manager (and a tray; and a session bus with a
-    notification daemon when ``bus``) and stops them all afterwards."""
+def desktop(*, tray: bool = True, bus: bool = False, notifications: bool = True,
+            dunst_config: Path | None = None) -> Iterator[Desktop]:
+    """Starts an X server with a window manager (and a tray; and a session bus, with dunst as
+    the notification service unless ``notifications`` is False, when ``bus``) and stops them
+    all afterwards."""
     number = _free_display()
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",
                                                              "DBUS_SESSION_BUS_ADDRESS")}
@@ -68,7 +71,8 @@ def desktop(*, tray: bool = True, bus: bool = False) -> Iterator[Desktop]:
             d.processes.append(daemon)
             assert daemon.stdout is not None
             env["DBUS_SESSION_BUS_ADDRESS"] = daemon.stdout.readline().decode().strip()
-            d.start("dunst")
+            if notifications:
+                d.start("dunst", *(["-config", str(dunst_config)] if dunst_config else []))
         d.start("openbox")
         if tray:
             d.start("trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
@@ -86,4 +90,7 @@ def desktop(*, tray: bool = True, bus: bool = False) -> Iterator[Desktop]:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait(timeout=10)
+            if process.stdout is not None:
+                process.stdout.close()
 

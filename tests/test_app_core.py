@@ -125,7 +125,7 @@ def test_settings_round_trip_through_the_user_file() -> None:
     ({"app": {"quiet_hours_start": "25:00", "quiet_hours_end": "07:00"}}, "HH:MM"),
     ({"app": {"quiet_hours_start": "22:00"}}, "both be set or both be empty"),
     ({"processing": {"idle_rate_fps": 12.0}}, "must not exceed 'processing.rate_fps'"),
-    ({"app": {"alert_style": "popup"}}, "'toast' or 'tray' or 'both'"),
+    ({"app": {"alert_style": "popup"}}, "'notification' or 'toast' or 'tray' or 'both'"),
 ])
 def test_app_settings_are_validated(data: dict[str, object], message: str,
                                     tmp_path: Path) -> None:

@@ -175,9 +175,12 @@ class AlertsConfig:
 
 @dataclass(frozen=True)
 class AppConfig:
-    alert_style: str = _opt("toast", "How the desktop app tells you: 'toast' (a small card near a "
+    alert_style: str = _opt("notification", "How the desktop app tells you: 'notification' (the "
+                            "desktop's own notifications, with Show stretch and Snooze; the "
+                            "card when the desktop has none), 'toast' (a small card near a "
                             "screen corner that never takes the keyboard), 'tray' (a tray "
-                            "message) or 'both'.", choices=("toast", "tray", "both"))
+                            "message) or 'both' (card and tray message).",
+                            choices=("notification", "toast", "tray", "both"))
     sound: bool = _opt(False, "Play a soft chime with each alert.")
     quiet_hours_start: str = _opt("", "Start of quiet hours, HH:MM (no alerts until "
                                   "quiet_hours_end); empty for none.", pattern=_HHMM)

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import platformdirs
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
@@ -22,6 +23,7 @@ from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 from neckline.alerts import Alert
 from neckline.app.guide import GuideWindow
 from neckline.app.icons import state_icon
+from neckline.app.notifier import DesktopNotifications
 from neckline.app.placement import place, remember
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.sound import Chime
@@ -74,6 +76,8 @@ class AppController(QObject):
         self.paused = False
         self.display = "starting"
         self.toasts: list[Toast] = []
+        self.use_notifier(DesktopNotifications(
+            icon_folder=Path(platformdirs.user_cache_dir("neckline")) / "icons"))
         self.responses: list[tuple[Alert, str]] = []
         self.wizard: CalibrationWizard | None = None
         self.settings: SettingsDialog | None = None
@@ -280,13 +284,16 @@ class AppController(QObject):
             return
         title, text = alert_text(alert, self.config.camera.view)
         style = self.config.app.alert_style
-        if style in ("tray", "both") and self.tray is not None:
-            self.tray.showMessage(title, text, state_icon("strained"), 15000)
-        if style in ("toast", "both") or self.tray is None:
-            toast = self._show_toast(alert, title, text)
-            toast.responded.connect(lambda response, t=toast: self._toast_answered(t, response))
+        if style == "notification":
+            if not self.notifier.show(alert, title, text):  # the answer comes by signal
+                self._show_card(alert, title, text)  # the desktop has no notifications
         else:
-            self._record(alert, "no_response")
+            if style in ("tray", "both") and self.tray is not None:
+                self.tray.showMessage(title, text, state_icon("strained"), 15000)
+            if style in ("toast", "both") or self.tray is None:
+                self._show_card(alert, title, text)
+            else:
+                self._record(alert, "no_response")
         if self.config.app.sound:
             self.chime.play()
 
@@ -298,14 +305,28 @@ class AppController(QObject):
         toast.show_in_corner()
         return toast
 
+    def _show_card(self, alert: Alert, title: str, text: str) -> None:
+        toast = self._show_toast(alert, title, text)
+        toast.responded.connect(lambda response, t=toast: self._toast_answered(t, response))
+
     def _toast_answered(self, toast: Toast, response: str) -> None:
         if toast in self.toasts:
             self.toasts.remove(toast)
+        self._answered(toast.alert, response)
+
+    def _answered(self, alert: Alert, response: str) -> None:
+        """The user's answer to an alert, from the card or a desktop notification."""
         if response == "stretched":
-            self.open_stretches(toast.alert.problem)
+            self.open_stretches(alert.problem)
         elif response == "snoozed":
             self.gate.snooze(self.now(), 15)
-        self._record(toast.alert, response)
+        self._record(alert, response)
+
+    def use_notifier(self, notifier: DesktopNotifications) -> None:
+        """Alerts in the desktop's notifications go through ``notifier`` (tests give one on
+        their own session bus)."""
+        self.notifier = notifier
+        notifier.responded.connect(self._answered)
 
     def _record(self, alert: Alert, response: str) -> None:
         self.responses.append((alert, response))

@@ -51,8 +51,9 @@ STRICTNESS = {
 }
 UNIT_SUFFIX = {"degrees": " °", "deg": " °", "cm": " cm", "percent": " %", "%": " %"}
 UNIT_OF_KEY = (("_s", " s"), ("_fps", " fps"), ("_deg", " °"), ("_cm", " cm"), ("_hz", " Hz"))
-ALERT_STYLES = {"toast": "A card near the corner of the screen", "tray": "A tray message",
-                "both": "Both"}
+ALERT_STYLES = {"notification": "The desktop's notifications (a card if it has none)",
+                "toast": "A card near the corner of the screen", "tray": "A tray message",
+                "both": "A card and a tray message"}
 VIEWS = {"front": "In front of me (on or under the screen)",
          "side": "To my side (for the neck angle)"}
 # The words of the first page, also used to name a refused value.

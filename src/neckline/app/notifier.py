@@ -1,0 +1,107 @@
+"""Posture alerts through the desktop's own notifications (the freedesktop.org notification
+service on the session bus: GNOME, KDE, Xfce, dunst, mako...), with the actions "Show stretch"
+and "Snooze"; the user's answer comes back as the alert's response.
+
+Without a service on the bus (or without a bus) ``available()`` is False and the app shows its
+own alert card instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QMetaType, QObject, pyqtSignal, pyqtSlot
+from PyQt6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusInterface, QDBusMessage
+
+from neckline.alerts import Alert
+from neckline.app.icons import state_pixmap
+
+SERVICE = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+UINT = QMetaType.fromName(b"uint").id()  # D-Bus types the call's signature needs
+STRINGS = QMetaType.fromName(b"QStringList").id()
+SHOWN_MS = 15000  # as the alert card: long enough to read, gone without a click
+
+# Actions: key, label. "default" is what a click on the notification itself does.
+ACTIONS = (("default", "Show stretch"), ("stretch", "Show stretch"),
+           ("snooze", "Snooze 15 min"))
+RESPONSES = {"default": "stretched", "stretch": "stretched", "snooze": "snoozed"}
+# NotificationClosed reasons (the specification's numbers): 1 expired, 2 dismissed by the
+# user, 3 closed by a CloseNotification call, 4 undefined.
+CLOSED_RESPONSES = {1: "no_response", 2: "dismissed"}
+
+
+class DesktopNotifications(QObject):
+    """Emits ``responded(alert, response)`` once per alert shown: "stretched", "snoozed",
+    "dismissed" or "no_response" (it expired, or the service closed it)."""
+
+    responded = pyqtSignal(object, str)
+
+    def __init__(self, icon_folder: Path | None = None,
+                 bus: QDBusConnection | None = None) -> None:
+        super().__init__()
+        self.bus = bus if bus is not None else QDBusConnection.sessionBus()
+        self.shown: dict[int, Alert] = {}
+        self._icon = _icon_file(icon_folder) if icon_folder is not None else ""
+        if self.bus.isConnected():
+            for signal, slot in (("ActionInvoked", self._on_action),
+                                 ("NotificationClosed", self._on_closed)):
+                self.bus.connect(SERVICE, PATH, SERVICE, signal, slot)
+
+    def available(self) -> bool:
+        """A notification service runs on the session bus (checked each time: it may start or
+        stop while neckline runs)."""
+        if not self.bus.isConnected():
+            return False
+        interface = self.bus.interface()
+        if interface is None:
+            return False
+        reply = interface.isServiceRegistered(SERVICE)
+        return bool(reply.isValid() and reply.value())
+
+    def show(self, alert: Alert, title: str, text: str) -> bool:
+        """Shows ``alert``; False when the service did not take it (the caller shows the card)."""
+        if not self.available():
+            return False
+        notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
+        actions = [part for action in ACTIONS for part in action] if alert.stretches else \
+            [part for action in ACTIONS[2:] for part in action]
+        hints = {"desktop-entry": "neckline", "category": "presence"}
+        reply = notifications.call(
+            QDBus.CallMode.Block, "Notify", "neckline",
+            QDBusArgument(0, UINT), self._icon, title, text,
+            QDBusArgument(actions, STRINGS), hints, SHOWN_MS)
+        if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
+            return False
+        self.shown[int(reply.arguments()[0])] = alert
+        return True
+
+    @pyqtSlot(QDBusMessage)
+    def _on_action(self, message: QDBusMessage) -> None:
+        number, key = message.arguments()[:2]
+        alert = self.shown.pop(int(number), None)
+        if alert is not None:
+            self.responded.emit(alert, RESPONSES.get(str(key), "dismissed"))
+            notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
+            notifications.call(QDBus.CallMode.NoBlock, "CloseNotification",
+                               QDBusArgument(int(number), UINT))
+
+    @pyqtSlot(QDBusMessage)
+    def _on_closed(self, message: QDBusMessage) -> None:
+        number, reason = message.arguments()[:2]
+        alert = self.shown.pop(int(number), None)
+        if alert is not None:
+            self.responded.emit(alert, CLOSED_RESPONSES.get(int(reason), "no_response"))
+
+
+def _icon_file(folder: Path) -> str:
+    """The alert icon as a PNG the service can read (it cannot take a picture drawn in code);
+    empty (the service's own icon) when the folder cannot be written."""
+    path = folder / "neckline-alert.png"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not state_pixmap("strained", 64).save(str(path), "PNG"):
+            return ""
+    except OSError:
+        return ""
+    return str(path)

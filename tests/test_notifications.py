@@ -1,0 +1,89 @@
+"""Alerts through the desktop's notifications: a real session bus (dbus-daemon), dunst as the
+notification service, dunstctl as the user's clicks, dbus-monitor watching the calls."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from PyQt6.QtDBus import QDBusConnection
+from pytestqt.qtbot import QtBot
+
+from conftest import Make
+from desktop import Desktop, desktop
+from neckline.app.notifier import DesktopNotifications
+from neckline.messages import alert_text
+from test_app import alert
+
+PICK_SNOOZE = "#!/bin/sh\ngrep -m1 Snooze\n"  # dunst's context menu, answered as a user would
+
+
+def dunstctl(d: Desktop, *args: str) -> str:
+    return subprocess.run(["dunstctl", *args], env=d.env, capture_output=True, text=True,
+                          timeout=10, check=True).stdout.strip()
+
+
+def test_alerts_go_to_the_desktop_notifications_and_their_answers_come_back(
+        qtbot: QtBot, make: Make, videos: dict[str, Path], tmp_path: Path) -> None:
+    picker = tmp_path / "pick"
+    picker.write_text(PICK_SNOOZE)
+    picker.chmod(0o755)
+    settings = tmp_path / "dunstrc"
+    settings.write_text(f"[global]\n    dmenu = {picker}\n")
+    with desktop(tray=False, bus=True, dunst_config=settings) as d:
+        address = d.env["DBUS_SESSION_BUS_ADDRESS"]
+        bus = QDBusConnection.connectToBus(address, f"neckline-test-{time.monotonic()}")
+        assert bus.isConnected()
+        watch = subprocess.Popen(["dbus-monitor", "--address", address,
+                                  "interface='org.freedesktop.Notifications',member='Notify'"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            notifier = DesktopNotifications(icon_folder=tmp_path / "icons", bus=bus)
+            qtbot.waitUntil(notifier.available, timeout=20000)  # dunst has taken its name
+            c = make(videos["nobody"])
+            c.use_notifier(notifier)
+            answers: list[tuple[str, str]] = []
+            c.alert_response.connect(lambda a, r: answers.append((a.problem, r)))
+
+            c._on_alert(alert())  # a click on the notification: the stretch for that strain
+            assert not c.toasts  # the desktop shows it, not the card
+            qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
+            dunstctl(d, "action", "0")
+            qtbot.waitUntil(lambda: answers == [("head_tilt", "stretched")], timeout=10000)
+            assert c.guide is not None and c.guide.isVisible()
+            assert c.guide.stretch is not None
+            assert c.guide.stretch.id == "upper_trapezius_side_bend"
+
+            c._on_alert(alert("head_down", 25.0))  # closed by the user: dismissed
+            qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
+            dunstctl(d, "close")
+            qtbot.waitUntil(lambda: answers[-1] == ("head_down", "dismissed"), timeout=10000)
+
+            c._on_alert(alert("forward_head", 4.0))  # "Snooze 15 min" from its menu
+            qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
+            dunstctl(d, "context")
+            qtbot.waitUntil(lambda: answers[-1] == ("forward_head", "snoozed"), timeout=10000)
+            assert not c.gate.allows(c.now())
+        finally:
+            watch.terminate()
+            calls = watch.communicate(timeout=10)[0]
+    # What went over the bus: the app's name and icon, the strain and how long it was held,
+    # the actions.
+    assert calls.count("member=Notify") == 3
+    assert 'string "neckline"' in calls and "neckline-alert.png" in calls
+    title, text = alert_text(alert())
+    assert f'string "{title}"' in calls and f'string "{text}"' in calls
+    assert 'string "Show stretch"' in calls and 'string "Snooze 15 min"' in calls
+
+
+def test_without_a_notification_service_the_card_is_shown(
+        qtbot: QtBot, make: Make, videos: dict[str, Path], tmp_path: Path) -> None:
+    with desktop(tray=False, bus=True, notifications=False) as d:
+        bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
+                                           f"neckline-test-{time.monotonic()}")
+        c = make(videos["nobody"])
+        c.use_notifier(DesktopNotifications(icon_folder=tmp_path, bus=bus))
+        assert not c.notifier.available()
+        c._on_alert(alert())
+        assert c.toasts and c.toasts[-1].isVisible()
