@@ -85,6 +85,7 @@ class Monitor:
         self._stopped = False
         self._paused = False
         self.source: FrameSource | None = None
+        self.frames_analysed = 0  # pictures given to the models (none while paused)
         self._detector: PersonDetector | None = None
         self.engine = PostureEngine(config)
         self.rate = self._make_rate()
@@ -195,6 +196,7 @@ class Monitor:
         if self._is_black(frame.image, t):
             return
         bodies, faces = self._detector.detect(frame.image, t)
+        self.frames_analysed += 1
         try:
             sample = self.engine.update(t, bodies, faces)
         except CalibrationError as e:

@@ -25,6 +25,7 @@ from neckline.app.guide import GuideWindow
 from neckline.app.icons import state_icon
 from neckline.app.notifier import DesktopNotifications
 from neckline.app.placement import place, remember
+from neckline.app.session_watch import SessionWatch
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.sound import Chime
 from neckline.app.stats_window import StatsWindow
@@ -78,6 +79,8 @@ class AppController(QObject):
         self.toasts: list[Toast] = []
         self.use_notifier(DesktopNotifications(
             icon_folder=Path(platformdirs.user_cache_dir("neckline")) / "icons"))
+        self.held_for = ""  # "locked" or "asleep": monitoring held, the camera off
+        self.use_session_watch(SessionWatch())
         self.responses: list[tuple[Alert, str]] = []
         self.wizard: CalibrationWizard | None = None
         self.settings: SettingsDialog | None = None
@@ -322,6 +325,20 @@ class AppController(QObject):
             self.gate.snooze(self.now(), 15)
         self._record(alert, response)
 
+    def use_session_watch(self, watch: SessionWatch) -> None:
+        """Monitoring holds while the screen is locked or the machine sleeps (tests give a
+        watch on their own bus)."""
+        self.session_watch = watch
+        watch.changed.connect(self._hold_for)
+
+    def _hold_for(self, reason: str) -> None:
+        self.held_for = reason
+        if reason:
+            self.worker.monitor.pause()  # the camera is released
+        elif not self.paused:
+            self.worker.monitor.resume()
+        self._update_view()
+
     def use_notifier(self, notifier: DesktopNotifications) -> None:
         """Alerts in the desktop's notifications go through ``notifier`` (tests give one on
         their own session bus)."""
@@ -337,7 +354,7 @@ class AppController(QObject):
     # -- what the window and the tray show ---------------------------------------------------
 
     def display_state(self) -> str:
-        if self.paused:
+        if self.paused or self.held_for:
             return "paused"
         if self.status.is_problem:
             return "problem"
@@ -346,6 +363,9 @@ class AppController(QObject):
         return self.sample.state
 
     def _detail(self, display: str) -> str:
+        if display == "paused" and self.held_for and not self.paused:
+            why = "the screen is locked" if self.held_for == "locked" else "the computer sleeps"
+            return f"Paused while {why}; the camera is off."
         if display == "paused" and self.state.paused_until is not None:
             until = self.state.paused_until
             day = " tomorrow" if until.date() > self.now().date() else ""
@@ -401,7 +421,8 @@ class AppController(QObject):
         self.paused = False
         self.state.paused_until = None
         self.state.save()
-        self.worker.monitor.resume()
+        if not self.held_for:  # still locked or asleep: monitoring waits for the desk
+            self.worker.monitor.resume()
         self._update_view()
 
     def open_wizard(self, *, onboarding: bool) -> CalibrationWizard:

@@ -1,0 +1,77 @@
+"""Monitoring holds, and the camera is released, while the screen is locked or the machine
+sleeps: the lock and sleep signals sent with dbus-send on a real bus (dbus-daemon)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+from PyQt6.QtDBus import QDBusConnection
+from pytestqt.qtbot import QtBot
+
+from conftest import Make
+from desktop import Desktop, desktop
+from neckline.app.session_watch import SessionWatch
+
+
+def send(d: Desktop, path: str, member: str, value: bool) -> None:
+    subprocess.run(["dbus-send", "--bus=" + d.env["DBUS_SESSION_BUS_ADDRESS"],
+                    "--type=signal", path, member, f"boolean:{str(value).lower()}"],
+                   check=True, timeout=10)
+
+
+def test_monitoring_holds_while_locked_or_asleep(qtbot: QtBot, make: Make,
+                                                 videos: dict[str, Path]) -> None:
+    with desktop(tray=False, bus=True, notifications=False) as d:
+        bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
+                                           f"neckline-test-{time.monotonic()}")
+        c = make(videos["upright"], speed=1.0)
+        # The test's one bus stands for both the session bus and the system bus (logind).
+        c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
+        assert c.session_watch.listening
+        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=30000)
+
+        send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
+             True)
+        qtbot.waitUntil(lambda: c.status.kind == "paused", timeout=10000)
+        assert c.worker.monitor.source is None  # the camera is released
+        assert c.display_state() == "paused"
+        assert "screen is locked" in c.window.detail
+        count = c.worker.monitor.frames_analysed
+        qtbot.wait(1500)
+        assert c.worker.monitor.frames_analysed == count  # nothing analysed meanwhile
+        send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
+             False)
+        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=10000)
+
+        # GNOME's own screen saver, and sleep (logind's PrepareForSleep).
+        send(d, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", True)
+        qtbot.waitUntil(lambda: c.status.kind == "paused", timeout=10000)
+        send(d, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", False)
+        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=10000)
+        send(d, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep",
+             True)
+        qtbot.waitUntil(lambda: c.status.kind == "paused", timeout=10000)
+        assert "computer sleeps" in c.window.detail
+        send(d, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep",
+             False)
+        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=10000)
+
+
+def test_a_pause_chosen_by_the_user_outlasts_an_unlock(qtbot: QtBot, make: Make,
+                                                       videos: dict[str, Path]) -> None:
+    with desktop(tray=False, bus=True, notifications=False) as d:
+        bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
+                                           f"neckline-test-{time.monotonic()}")
+        c = make(videos["upright"], speed=1.0)
+        c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
+        c.pause("1h")
+        send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
+             True)
+        qtbot.waitUntil(lambda: c.session_watch.locked, timeout=10000)
+        send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
+             False)
+        qtbot.waitUntil(lambda: not c.session_watch.locked, timeout=10000)
+        qtbot.wait(500)
+        assert c.paused and c.status.kind == "paused"  # still paused for the hour chosen
