@@ -53,10 +53,10 @@ PRIVACY = """<h2>Your pictures stay with you</h2>
 leave your machine and are never saved.</p>
 <p>What neckline keeps is numbers: your neutral posture (a few angles and distances) and how
 your posture went over the day.</p>
-<p>The camera is switched off whenever you pause neckline.</p>
-<p>One thing we have not yet been able to switch off: the MediaPipe library neckline uses
-looks up the name <i>play.googleapis.com</i> on the network when it loads its models. Frames
-and measures are never handed to it.</p>"""
+<p>The camera is switched off whenever you pause neckline, lock the screen or put the computer
+to sleep.</p>
+<p>neckline makes no network connection at all: nothing about you, not even that you use it,
+is sent anywhere.</p>"""
 
 PLACEMENT = """<h2>Where to put the camera</h2>
 <p><b>In front</b> (most webcams): on top of or just below your screen, centred, roughly at
