@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from conftest import Make
 from desktop import Desktop, desktop
+from neckline.app.controller import AppController
 from neckline.app.session_watch import SessionWatch
 
 
@@ -21,15 +22,21 @@ def send(d: Desktop, path: str, member: str, value: bool) -> None:
                    check=True, timeout=10)
 
 
+def watched(d: Desktop, make: Make, video: Path) -> AppController:
+    """The app on ``video``, hearing lock and sleep on the test's bus, which stands for both the
+    session bus and the system bus (logind)."""
+    bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
+                                       f"neckline-test-{time.monotonic()}")
+    c = make(video, speed=1.0)
+    c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
+    assert c.session_watch.listening
+    return c
+
+
 def test_monitoring_holds_while_locked_or_asleep(qtbot: QtBot, make: Make,
                                                  videos: dict[str, Path]) -> None:
     with desktop(tray=False, bus=True, notifications=False) as d:
-        bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
-                                           f"neckline-test-{time.monotonic()}")
-        c = make(videos["upright"], speed=1.0)
-        # The test's one bus stands for both the session bus and the system bus (logind).
-        c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
-        assert c.session_watch.listening
+        c = watched(d, make, videos["upright"])
         qtbot.waitUntil(lambda: c.status.kind == "running", timeout=30000)
 
         send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
@@ -62,10 +69,7 @@ def test_monitoring_holds_while_locked_or_asleep(qtbot: QtBot, make: Make,
 def test_a_pause_chosen_by_the_user_outlasts_an_unlock(qtbot: QtBot, make: Make,
                                                        videos: dict[str, Path]) -> None:
     with desktop(tray=False, bus=True, notifications=False) as d:
-        bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
-                                           f"neckline-test-{time.monotonic()}")
-        c = make(videos["upright"], speed=1.0)
-        c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
+        c = watched(d, make, videos["upright"])
         c.pause("1h")
         send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
              True)
