@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
+from conftest import Make
 from neckline.cli import main
 from neckline.errors import NecklineError
 from neckline.history.db import APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION, HistoryDB
@@ -250,3 +252,32 @@ def test_the_demo_with_a_read_only_cache_folder(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("neckline: The demo video cannot be made") and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_neckline_table_names_with_other_columns_are_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "odd.db"
+    connection = sqlite3.connect(path)
+    for table in ("sessions", "calibrations", "minutes", "alerts", "stretches", "days", "hours"):
+        connection.execute(f"CREATE TABLE {table} (x TEXT)")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    for command in (["stats"], ["history", "delete", "--all", "--yes"]):
+        assert main([*command, "--db", str(path)]) == 2
+        assert "another program" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_a_state_folder_that_cannot_be_written_is_said_once_and_the_app_goes_on(
+        qtbot: QtBot, make: Make, videos: dict[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    with read_only(data):
+        c = make(videos["nobody"], onboarded=False)
+        c.pause("15min")  # saves the pause: refused by the disk
+        assert "cannot save what it remembers" in c.window.notice_label.text()
+        assert c.paused  # goes on, in memory

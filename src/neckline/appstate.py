@@ -4,6 +4,7 @@ directory."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,13 +37,22 @@ class AppState:
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()
 
-    def save(self) -> None:
+    def save(self) -> str | None:
+        """Saves; on failure (a read-only or full disk) returns the reason in a sentence: the
+        app goes on with the state in memory, and forgets it at exit."""
         path = state_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({
-            "onboarded": self.onboarded,
-            "paused_until": self.paused_until.isoformat() if self.paused_until else None,
-            "windows": {name: list(g) for name, g in self.windows.items()},
-        }), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({
+                "onboarded": self.onboarded,
+                "paused_until": self.paused_until.isoformat() if self.paused_until else None,
+                "windows": {name: list(g) for name, g in self.windows.items()},
+            }), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            return (f"neckline cannot save what it remembers between runs in {path.parent} "
+                    f"({e.strerror}); it works on, but will forget it when it quits.")
+        return None

@@ -131,7 +131,7 @@ class AppController(QObject):
             self._enter_pause(until)
         elif until is not None:
             self.state.paused_until = None
-            self.state.save()
+            self._save_state()
         self.worker.start()
         place(self.window, "main", self.state)
         self.window.show()
@@ -179,7 +179,7 @@ class AppController(QObject):
                              ("statistics", self.stats_window)):
             remember(window, name, self.state)
         with contextlib.suppress(OSError):  # unwritable: the windows open centred next time
-            self.state.save()
+            self._save_state()
         for dialog in (self.wizard, self.settings, self.guide, self.stats_window):
             if dialog is not None:
                 dialog.close()
@@ -325,6 +325,11 @@ class AppController(QObject):
             self.gate.snooze(self.now(), 15)
         self._record(alert, response)
 
+    def _save_state(self) -> None:
+        problem = self.state.save()
+        if problem is not None:
+            self.window.show_notice(problem)
+
     def use_session_watch(self, watch: SessionWatch) -> None:
         """Monitoring holds while the screen is locked or the machine sleeps (tests give a
         watch on their own bus)."""
@@ -410,7 +415,7 @@ class AppController(QObject):
     def _enter_pause(self, until: datetime) -> None:
         self.paused = True
         self.state.paused_until = until
-        self.state.save()
+        self._save_state()
         self.worker.monitor.pause()
         seconds = max((until - self.now()).total_seconds(), 0.0)
         self._resume_timer.start(int(min(seconds, 2**31 / 1000 - 1) * 1000))
@@ -420,7 +425,7 @@ class AppController(QObject):
         self._resume_timer.stop()
         self.paused = False
         self.state.paused_until = None
-        self.state.save()
+        self._save_state()
         if not self.held_for:  # still locked or asleep: monitoring waits for the desk
             self.worker.monitor.resume()
         self._update_view()
@@ -451,7 +456,7 @@ class AppController(QObject):
             self.worker.monitor.preview_enabled = self.window.preview_box.isChecked()
         if onboarding and not self.state.onboarded:
             self.state.onboarded = True
-            self.state.save()
+            self._save_state()
 
     def _choose_view(self, view: str) -> None:
         self.apply_config(apply_overrides(self.config, {"camera": {"view": view}}))

@@ -15,6 +15,7 @@ Opening it handles the three ways it can be unusable, each in one sentence:
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
@@ -283,6 +284,28 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
         return  # new, or half-made by an older neckline that stopped part-way: made anew
     if version < 1 or not TABLES_AT[version] <= tables:
         raise foreign
+    for table, wanted in _columns_at(version).items():  # same names, other columns: not ours
+        have = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
+        if not wanted <= have:
+            raise foreign
+
+
+@functools.cache
+def _columns_at(version: int) -> dict[str, frozenset[str]]:
+    """The columns of each table neckline writes at schema ``version``, as built by the schema
+    itself (in memory)."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        for statement in SCHEMA_V1:
+            memory.execute(statement)
+        for target in range(2, version + 1):
+            for statement in MIGRATIONS[target]:
+                if not statement.startswith("INSERT"):
+                    memory.execute(statement)
+        return {table: frozenset(row[1] for row in memory.execute(
+                    f'PRAGMA table_info("{table}")')) for table in TABLES_AT[version]}
+    finally:
+        memory.close()
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
