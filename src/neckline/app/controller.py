@@ -7,7 +7,6 @@ user response to an alert leaves through ``alert_response`` so statistics can re
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -79,7 +78,6 @@ class AppController(QObject):
         self.toasts: list[Toast] = []
         self.use_notifier(DesktopNotifications(
             icon_folder=Path(platformdirs.user_cache_dir("neckline")) / "icons"))
-        self.held_for = ""  # "locked" or "asleep": monitoring held, the camera off
         self.use_session_watch(SessionWatch())
         self.responses: list[tuple[Alert, str]] = []
         self.wizard: CalibrationWizard | None = None
@@ -178,8 +176,7 @@ class AppController(QObject):
         for name, window in (("main", self.window), ("guide", self.guide),
                              ("statistics", self.stats_window)):
             remember(window, name, self.state)
-        with contextlib.suppress(OSError):  # unwritable: the windows open centred next time
-            self._save_state()
+        self._save_state()  # unwritable: said, and the windows open centred next time
         for dialog in (self.wizard, self.settings, self.guide, self.stats_window):
             if dialog is not None:
                 dialog.close()
@@ -336,8 +333,12 @@ class AppController(QObject):
         self.session_watch = watch
         watch.changed.connect(self._hold_for)
 
+    @property
+    def held_for(self) -> str:
+        """"locked" or "asleep" while monitoring is held for it (the camera off), else ""."""
+        return self.session_watch.reason
+
     def _hold_for(self, reason: str) -> None:
-        self.held_for = reason
         if reason:
             self.worker.monitor.pause()  # the camera is released
         elif not self.paused:

@@ -64,8 +64,8 @@ class DesktopNotifications(QObject):
         if not self.available():
             return False
         notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
-        actions = [part for action in ACTIONS for part in action] if alert.stretches else \
-            [part for action in ACTIONS[2:] for part in action]
+        offered = ACTIONS if alert.stretches else ACTIONS[2:]  # no stretch: only Snooze
+        actions = [part for action in offered for part in action]
         hints = {"desktop-entry": "neckline", "category": "presence"}
         reply = notifications.call(
             QDBus.CallMode.Block, "Notify", "neckline",
@@ -79,9 +79,7 @@ class DesktopNotifications(QObject):
     @pyqtSlot(QDBusMessage)
     def _on_action(self, message: QDBusMessage) -> None:
         number, key = message.arguments()[:2]
-        alert = self.shown.pop(int(number), None)
-        if alert is not None:
-            self.responded.emit(alert, RESPONSES.get(str(key), "dismissed"))
+        if self._answer(int(number), RESPONSES.get(str(key), "dismissed")):
             notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
             notifications.call(QDBus.CallMode.NoBlock, "CloseNotification",
                                QDBusArgument(int(number), UINT))
@@ -89,9 +87,14 @@ class DesktopNotifications(QObject):
     @pyqtSlot(QDBusMessage)
     def _on_closed(self, message: QDBusMessage) -> None:
         number, reason = message.arguments()[:2]
-        alert = self.shown.pop(int(number), None)
+        self._answer(int(number), CLOSED_RESPONSES.get(int(reason), "no_response"))
+
+    def _answer(self, number: int, response: str) -> bool:
+        """Emits the response to notification ``number`` if it is one of ours, once."""
+        alert = self.shown.pop(number, None)
         if alert is not None:
-            self.responded.emit(alert, CLOSED_RESPONSES.get(int(reason), "no_response"))
+            self.responded.emit(alert, response)
+        return alert is not None
 
 
 def _icon_file(folder: Path) -> str:
