@@ -10,6 +10,7 @@ from typing import Any
 
 from neckline.adaptive import AdaptiveRate
 from neckline.alerts import Alert
+from neckline.breaks import DeskEvent, DeskEventKind
 from neckline.calibration import Calibration, distance_advice
 from neckline.config import PROBLEMS
 from neckline.detect import PersonDetector
@@ -37,6 +38,16 @@ class Analysis:
     interrupted: bool = False
     # A file that stopped decoding before its end: the seconds read, of the seconds it claims.
     ended_early: tuple[float, float] | None = None
+    desk_events: list[DeskEvent] = field(default_factory=list)  # break reminders and breaks
+    longest_at_desk_s: float = 0.0  # the longest stretch at the desk (see neckline.breaks)
+
+    @property
+    def reminders(self) -> list[DeskEvent]:
+        return [e for e in self.desk_events if e.kind is DeskEventKind.REMINDER]
+
+    @property
+    def breaks(self) -> list[DeskEvent]:
+        return [e for e in self.desk_events if e.kind is DeskEventKind.BREAK]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +62,9 @@ class Analysis:
             },
             "timeline": self.timeline,
             "alerts": [a.to_json() for a in self.alerts],
+            "breaks": {"taken": [e.to_json() for e in self.breaks],
+                       "reminders": [e.to_json() for e in self.reminders],
+                       "longest_at_desk_s": round(self.longest_at_desk_s, 1)},
             "ended_early_s": (None if self.ended_early is None
                               else [round(x, 2) for x in self.ended_early]),
         }
@@ -108,6 +122,7 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
                 result.timeline.append(_entry(sample))
                 last_second, last_state = second, sample.state
             result.alerts.extend(sample.alerts)
+            result.desk_events.extend(sample.desk_events)
             if observer is not None:
                 observer(sample, engine)
             if progress is not None:
@@ -129,6 +144,9 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
             result.duration_s = source.frame_count / source.fps
     if engine.calibration is not None and result.calibration is None:
         result.calibration = engine.calibration
+    result.longest_at_desk_s = max([e.at_desk_s for e in result.desk_events
+                                    if e.kind is not DeskEventKind.REMINDER]
+                                   + [engine.breaks.at_desk_s or 0.0])
     if engine.calibrating and not result.interrupted and calibrate_s:
         engine.cancel_calibration()
         raise CalibrationError(
@@ -209,7 +227,19 @@ def summary_text(result: Analysis) -> str:
                          f"({a.value:+.1f} {unit}); try: {', '.join(titles)}")
     else:
         lines.append("Alerts: none.")
+    lines.append(breaks_words(result))
     return "\n".join(lines)
+
+
+def breaks_words(result: Analysis) -> str:
+    """One line on breaks: taken, the longest stretch at the desk, reminders."""
+    taken = len(result.breaks)
+    words = (f"Breaks: {taken} taken" if taken else "Breaks: none taken") + \
+        f"; longest stretch at the desk {_clock(result.longest_at_desk_s)}"
+    reminders = result.reminders
+    if reminders:
+        words += "; break reminder at " + ", ".join(_clock(e.t) for e in reminders)
+    return words + "."
 
 
 def ended_early_words(ended: tuple[float, float]) -> str:

@@ -191,6 +191,20 @@ class AppConfig:
 
 
 @dataclass(frozen=True)
+class BreaksConfig:
+    remind: bool = _opt(True, "Remind you to take a short break after a long stretch at the "
+                        "desk. The camera sees when you leave: being away for the break's "
+                        "length counts as the break and starts the count again.")
+    every_min: float = _opt(30.0, "Minutes at the desk before a break is due (Stanford EHS and "
+                            "the University of Iowa's Healthier Workforce Center advise a "
+                            "2-minute break or change of task every 30 minutes). An ignored "
+                            "reminder comes again after half this time.", lo=1.0, hi=240.0)
+    length_min: float = _opt(2.0, "Minutes away from the desk (or with the screen locked) that "
+                             "count as a break; shorter absences are part of the stretch.",
+                             lo=0.5, hi=30.0)
+
+
+@dataclass(frozen=True)
 class HistoryConfig:
     record: bool = _opt(True, "Record posture statistics while the app monitors (numbers "
                         "only, never pictures).")
@@ -212,6 +226,7 @@ class Config:
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     app: AppConfig = field(default_factory=AppConfig)
+    breaks: BreaksConfig = field(default_factory=BreaksConfig)
     history: HistoryConfig = field(default_factory=HistoryConfig)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from neckline.alerts import Alert, Direction, ProblemTracker
 from neckline.body import Body, choose_user
+from neckline.breaks import BreakTimer, DeskEvent, DeskEventKind
 from neckline.calibration import Calibration, compute_calibration
 from neckline.config import PROBLEMS, Config
 from neckline.geometry import RawMeasures, forward_shift_cm, measure
@@ -58,11 +59,19 @@ class Sample:
     body: Body | None = None
     calibration_progress: float | None = None  # 0..1 while calibrating
     face: Face | None = None
+    desk_events: tuple[DeskEvent, ...] = ()  # break reminders, breaks (see neckline.breaks)
+    at_desk_s: float | None = None  # the running stretch at the desk, None when there is none
 
 
 class PostureEngine:
-    def __init__(self, config: Config, calibration: Calibration | None = None) -> None:
+    def __init__(self, config: Config, calibration: Calibration | None = None,
+                 breaks: BreakTimer | None = None) -> None:
         self.config = config
+        every_s, break_s = config.breaks.every_min * 60.0, config.breaks.length_min * 60.0
+        if breaks is None:  # (a new config keeps the running stretch: ``breaks`` carried over)
+            breaks = BreakTimer(every_s=every_s, break_s=break_s)
+        breaks.set_lengths(every_s=every_s, break_s=break_s)
+        self.breaks = breaks
         self.view = config.camera.view
         self._previous: Body | None = None
         self._bowed: float | None = None  # the last head-down seen beyond its threshold
@@ -155,6 +164,17 @@ class PostureEngine:
         """Judges one frame. ``faces`` is None when the head is read from the pose model.
         The user is present when either model finds them. Raises CalibrationError when a
         calibration window ends badly."""
+        sample = self._judge(t, bodies, faces)
+        events = self.breaks.update(t, sample.present)
+        if not self.config.breaks.remind:
+            events = tuple(e for e in events if e.kind is not DeskEventKind.REMINDER)
+        return dataclasses.replace(sample, desk_events=events, at_desk_s=self.breaks.at_desk_s)
+
+    def camera_off(self, seconds: float, *, by_user: bool) -> None:
+        """The camera was off for ``seconds``: see ``BreakTimer.camera_off``."""
+        self.breaks.camera_off(seconds, by_user=by_user)
+
+    def _judge(self, t: float, bodies: list[Body], faces: list[Face] | None) -> Sample:
         user = choose_user(bodies, self._previous)
         if user is not None:
             self._previous = user

@@ -84,6 +84,8 @@ class Monitor:
         self._wake = threading.Event()
         self._stopped = False
         self._paused = False
+        self._paused_at = 0.0
+        self._paused_by_user = False
         self.source: FrameSource | None = None
         self.frames_analysed = 0  # pictures given to the models (none while paused)
         self._detector: PersonDetector | None = None
@@ -105,8 +107,10 @@ class Monitor:
     def stop(self) -> None:
         self._send("stop")
 
-    def pause(self) -> None:
-        self._send("pause")
+    def pause(self, *, by_user: bool = True) -> None:
+        """Releases the camera until ``resume``. ``by_user`` False: the screen is locked or the
+        computer about to sleep, which counts as a break when long enough (neckline.breaks)."""
+        self._send("pause", by_user)
 
     def resume(self) -> None:
         self._send("resume")
@@ -281,9 +285,16 @@ class Monitor:
             if command == "stop":
                 self._stopped = True
             elif command == "pause":
+                if not self._paused:
+                    self._paused_at = time.time()  # the wall clock: it counts time asleep
                 self._paused = True
+                self._paused_by_user = self._paused_by_user or bool(arg)
             elif command == "resume":
+                if self._paused:
+                    self.engine.camera_off(max(time.time() - self._paused_at, 0.0),
+                                           by_user=self._paused_by_user)
                 self._paused = False
+                self._paused_by_user = False
             elif command == "calibrate":
                 seconds = arg if isinstance(arg, float | int) else \
                     self.config.calibration.seconds
@@ -302,7 +313,7 @@ class Monitor:
             self._detector.close()
             self._detector = None
         calibration = self.engine.calibration
-        self.engine = PostureEngine(config, calibration)
+        self.engine = PostureEngine(config, calibration, self.engine.breaks)
         self.rate = self._make_rate()
         if old.camera.index != config.camera.index and self.source_spec == str(old.camera.index):
             self.source_spec = str(config.camera.index)

@@ -340,7 +340,7 @@ class AppController(QObject):
 
     def _hold_for(self, reason: str) -> None:
         if reason:
-            self.worker.monitor.pause()  # the camera is released
+            self.worker.monitor.pause(by_user=False)  # the camera is released
         elif not self.paused:
             self.worker.monitor.resume()
         self._update_view()

@@ -1,0 +1,100 @@
+"""Breaks that know when you really left: stretches at the desk, from the camera's presence.
+
+A *stretch at the desk* starts when the user is first seen and lasts while they are there;
+absences shorter than the break length belong to it (a word with a colleague is not a break).
+An absence of at least the break length is a break: the stretch ends where the absence began
+and the next one starts when the user comes back. After ``every_s`` of one stretch a reminder
+is due; ignored, it comes again every ``again_s`` while the stretch goes on.
+
+Time the camera was off (a pause, a locked screen, a sleeping computer) is not seen. A locked
+screen or a sleeping computer for at least the break length counts as a break (people lock the
+screen when they get up); a pause the user chose ends the stretch without counting as a break,
+since neckline cannot tell where they were.
+
+Pure Python, driven by source time like the alert rules, so a recording replays the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DeskEventKind(StrEnum):
+    REMINDER = "reminder"  # a stretch has lasted its time: a break is due
+    BREAK = "break"  # the user has been away for the break length: the stretch ended
+    PAUSED = "paused"  # the camera was switched off by the user: the stretch ended, no break
+
+
+@dataclass(frozen=True)
+class DeskEvent:
+    kind: DeskEventKind
+    t: float  # source time of the event
+    stretch_start: float  # source time the stretch at the desk began
+    at_desk_s: float  # the stretch's length (to its end, for BREAK and PAUSED)
+    away_s: float = 0.0  # BREAK: the absence (or the camera's time off) that made it
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": str(self.kind), "t": round(self.t, 2),
+                "at_desk_s": round(self.at_desk_s, 1), "away_s": round(self.away_s, 1)}
+
+
+class BreakTimer:
+    """Follows presence; ``update`` returns the events that happened at ``t``."""
+
+    def __init__(self, *, every_s: float, break_s: float) -> None:
+        self.every_s = self.break_s = self.again_s = 0.0
+        self.set_lengths(every_s=every_s, break_s=break_s)
+        self.start: float | None = None  # the running stretch began here
+        self.last_seen: float | None = None  # the user was last present here
+        self._away_since: float | None = None
+        self._next_reminder: float | None = None
+        self._pending: list[DeskEvent] = []
+
+    def set_lengths(self, *, every_s: float, break_s: float) -> None:
+        """New settings; a reminder already planned for the running stretch keeps its time."""
+        self.every_s, self.break_s, self.again_s = every_s, break_s, every_s / 2
+
+    @property
+    def at_desk_s(self) -> float | None:
+        """The running stretch's length so far (to the last time the user was seen)."""
+        if self.start is None or self.last_seen is None:
+            return None
+        return self.last_seen - self.start
+
+    def update(self, t: float, present: bool) -> tuple[DeskEvent, ...]:
+        events, self._pending = self._pending, []
+        if present:
+            self._away_since = None
+            if self.start is None:
+                self.start = t
+                self._next_reminder = t + self.every_s
+            self.last_seen = t
+            assert self._next_reminder is not None
+            if t >= self._next_reminder:
+                events.append(DeskEvent(DeskEventKind.REMINDER, t, self.start, t - self.start))
+                self._next_reminder = t + self.again_s
+        elif self.start is not None:
+            if self._away_since is None:
+                self._away_since = t
+            if t - self._away_since >= self.break_s:
+                events.append(self._end(DeskEventKind.BREAK, t, t - self._away_since))
+        return tuple(events)
+
+    def camera_off(self, seconds: float, *, by_user: bool) -> None:
+        """The camera was off for ``seconds`` (wall clock): paused by the user, or while the
+        screen was locked or the computer asleep. The events come with the next update."""
+        if self.start is None:
+            return
+        t = self.last_seen if self.last_seen is not None else self.start
+        if by_user:
+            self._pending.append(self._end(DeskEventKind.PAUSED, t, seconds))
+        elif seconds >= self.break_s:
+            self._pending.append(self._end(DeskEventKind.BREAK, t, seconds))
+
+    def _end(self, kind: DeskEventKind, t: float, away_s: float) -> DeskEvent:
+        assert self.start is not None
+        end = self.last_seen if self.last_seen is not None else self.start
+        event = DeskEvent(kind, t, self.start, end - self.start, away_s)
+        self.start = self.last_seen = self._away_since = self._next_reminder = None
+        return event

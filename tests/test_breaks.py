@@ -1,0 +1,110 @@
+"""Break reminders from presence: the pure timer, the engine, and a real recording."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from neckline.breaks import BreakTimer, DeskEventKind
+from neckline.cli import main
+from neckline.demo import Person, grace_hopper, write_video
+
+REMINDER, BREAK, PAUSED = DeskEventKind.REMINDER, DeskEventKind.BREAK, DeskEventKind.PAUSED
+
+
+def run(timer: BreakTimer, presence: list[tuple[float, bool]], step: float = 1.0,
+        start: float = 0.0) -> list[tuple[DeskEventKind, float, float]]:
+    """Feeds ``presence`` spans (seconds, present) one sample per ``step``; returns the events
+    as (kind, t, at_desk_s)."""
+    events = []
+    t = start
+    for seconds, present in presence:
+        end = t + seconds
+        while t < end - 1e-9:
+            events += [(e.kind, e.t, e.at_desk_s) for e in timer.update(t, present)]
+            t += step
+    return events
+
+
+def test_a_reminder_after_the_stretch_and_again_after_half_of_it_while_ignored() -> None:
+    timer = BreakTimer(every_s=1800, break_s=120)
+    events = run(timer, [(3000, True)])
+    assert events == [(REMINDER, 1800, 1800), (REMINDER, 2700, 2700)]
+    assert timer.at_desk_s == 2999
+
+
+def test_leaving_long_enough_is_the_break_and_starts_the_count_again() -> None:
+    timer = BreakTimer(every_s=1800, break_s=120)
+    events = run(timer, [(1500, True), (180, False), (1700, True)])
+    # The stretch ended at the last time the user was seen; the break is known after 120 s.
+    assert events == [(BREAK, 1620, 1499)]
+    assert timer.at_desk_s == 1699  # counted from the return, not from the first sitting
+
+
+def test_short_absences_belong_to_the_stretch() -> None:
+    timer = BreakTimer(every_s=1800, break_s=120)
+    events = run(timer, [(900, True), (100, False), (900, True)])
+    assert events == [(REMINDER, 1800, 1800)]
+
+
+def test_nobody_yet_means_no_stretch_and_no_break() -> None:
+    timer = BreakTimer(every_s=60, break_s=30)
+    assert run(timer, [(500, False)]) == []
+    assert timer.at_desk_s is None
+
+
+def test_a_locked_screen_long_enough_is_a_break_a_pause_ends_the_stretch_without_one() -> None:
+    timer = BreakTimer(every_s=1800, break_s=120)
+    run(timer, [(600, True)])
+    timer.camera_off(119, by_user=False)  # too short: nothing
+    assert run(timer, [(10, True)], start=600) == []
+    timer.camera_off(300, by_user=False)
+    events = timer.update(700, True)
+    assert [(e.kind, e.at_desk_s, e.away_s) for e in events] == [(BREAK, 609, 300)]
+    assert timer.at_desk_s == 0
+    timer.camera_off(60, by_user=True)
+    assert [e.kind for e in timer.update(800, True)] == [PAUSED]
+    assert timer.update(801, True) == ()  # once
+
+
+def test_new_lengths_apply_to_the_next_reminder() -> None:
+    timer = BreakTimer(every_s=1800, break_s=120)
+    run(timer, [(100, True)])
+    timer.set_lengths(every_s=600, break_s=60)
+    assert run(timer, [(100, False)], start=100)[0][:2] == (BREAK, 160)
+
+
+# -- a real recording through the real models --------------------------------------------------
+
+@pytest.mark.slow
+def test_on_a_recording_the_reminder_fires_at_the_desk_and_not_after_a_break(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Six minutes of someone at a desk, with breaks every 2 minutes of presence and 30 s away
+    counting as a break: a reminder at 2:00; a 40 s absence is a break, so the next stretch
+    starts at the return and brings no reminder for 100 s; a 15 s absence does not restart the
+    count, so the reminder comes 120 s after that return, at 5:10."""
+    hopper = Person(grace_hopper(), 380, (320, 270))
+    video = write_video(tmp_path / "desk.avi", [(150, [hopper]), (40, []), (100, [hopper]),
+                                                (15, []), (55, [hopper])], fps=2.0)
+    config = tmp_path / "breaks.toml"
+    config.write_text("[breaks]\nevery_min = 2\nlength_min = 0.5\n", encoding="utf-8")
+    assert main(["analyze", str(video), "--json", "--config", str(config)]) == 0
+    breaks = json.loads(capsys.readouterr().out)["breaks"]
+    reminders = [e["t"] for e in breaks["reminders"]]
+    taken = [(e["t"], e["at_desk_s"]) for e in breaks["taken"]]
+    assert len(reminders) == 2, breaks
+    assert reminders[0] == pytest.approx(120, abs=2.5)
+    assert reminders[1] == pytest.approx(190 + 120, abs=3.5)
+    assert len(taken) == 1, breaks
+    assert taken[0][0] == pytest.approx(150 + 30, abs=3.5)  # known 30 s into the absence
+    assert taken[0][1] == pytest.approx(150, abs=3.5)
+    assert breaks["longest_at_desk_s"] == pytest.approx(170, abs=4)  # 190 s to the end
+
+    quiet = tmp_path / "quiet.toml"
+    quiet.write_text("[breaks]\nremind = false\nevery_min = 2\nlength_min = 0.5\n",
+                     encoding="utf-8")
+    assert main(["analyze", str(video), "--json", "--config", str(quiet)]) == 0
+    breaks = json.loads(capsys.readouterr().out)["breaks"]
+    assert breaks["reminders"] == [] and len(breaks["taken"]) == 1
