@@ -90,7 +90,9 @@ def test_on_a_recording_the_reminder_fires_at_the_desk_and_not_after_a_break(
                                                 (15, []), (55, [hopper])], fps=2.0)
     config = tmp_path / "breaks.toml"
     config.write_text("[breaks]\nevery_min = 2\nlength_min = 0.5\n", encoding="utf-8")
-    assert main(["analyze", str(video), "--json", "--config", str(config)]) == 0
+    db = tmp_path / "history.db"
+    assert main(["analyze", str(video), "--json", "--config", str(config), "--record",
+                 "--db", str(db)]) == 0
     breaks = json.loads(capsys.readouterr().out)["breaks"]
     reminders = [e["t"] for e in breaks["reminders"]]
     taken = [(e["t"], e["at_desk_s"]) for e in breaks["taken"]]
@@ -101,6 +103,15 @@ def test_on_a_recording_the_reminder_fires_at_the_desk_and_not_after_a_break(
     assert taken[0][0] == pytest.approx(150 + 30, abs=3.5)  # known 30 s into the absence
     assert taken[0][1] == pytest.approx(150, abs=3.5)
     assert breaks["longest_at_desk_s"] == pytest.approx(170, abs=4)  # 190 s to the end
+
+    # Recorded: the statistics count the break, the reminders and the longest stretch.
+    assert main(["stats", "--json", "--db", str(db)]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["breaks"], stats["break_reminders"]) == (1, 2)
+    assert stats["longest_at_desk_s"] == pytest.approx(170, abs=4)
+    assert main(["stats", "--db", str(db)]) == 0
+    assert "Breaks: 1 taken (1.0 a day at the desk); longest stretch at the desk 3 min; " \
+        "break reminders: 2." in capsys.readouterr().out
 
     quiet = tmp_path / "quiet.toml"
     quiet.write_text("[breaks]\nremind = false\nevery_min = 2\nlength_min = 0.5\n",

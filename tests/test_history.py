@@ -144,9 +144,10 @@ def test_migration_from_the_first_schema(tmp_path: Path) -> None:
     old.close()
     with HistoryDB.open(path) as db:
         c = db.connection
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert c.execute("SELECT kind FROM sessions").fetchone()[0] == "app"
         assert c.execute("SELECT COUNT(*) FROM stretches").fetchone()[0] == 0
+        assert c.execute("SELECT COUNT(*) FROM desk_stretches").fetchone()[0] == 0
         stats = compute_stats(c, date(2026, 3, 2), date(2026, 3, 2))  # from the new rollups
     assert stats.days[0].good_s == 50 and stats.days[0].alerts["no_response"] == 1
     assert stats.heatmap[0][9] == pytest.approx(10 / 60)

@@ -31,6 +31,7 @@ from neckline.config import PROBLEMS
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB
 from neckline.history.export import export
+from neckline.history.report import breaks_words
 from neckline.history.stats import RESPONSES, Stats, compute_stats
 from neckline.messages import GAUGE_LABELS, clock_words
 
@@ -303,5 +304,6 @@ def _summary(stats: Stats, goal_percent: float) -> str:
     text += (f". Longest unbroken good stretch: <b>{streak_words}</b>. "
              f"Stretches done: <b>{int(stats.total('stretches'))}</b>. "
              f"Alerts: <b>{sum(responses.values())}</b>"
-             f" ({responses['stretched']} led to a stretch).")
+             f" ({responses['stretched']} led to a stretch).<br>"
+             + breaks_words(stats).replace("Breaks: ", "Breaks taken: "))
     return text + "<br>" + stats.goal(goal_percent).words()

@@ -75,6 +75,17 @@ MIGRATIONS[3] = [
     "PRIMARY KEY (day, hour))",
     "INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes GROUP BY day, hour",
 ]
+# Version 4: stretches at the desk (neckline.breaks): when each began, how long it lasted, the
+# break reminders it brought, and what ended it (a break, a pause; NULL while it runs or when the
+# session ended), so statistics can count breaks and the longest stretch per day.
+MIGRATIONS[4] = [
+    """CREATE TABLE desk_stretches (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        start REAL NOT NULL, day TEXT NOT NULL, seconds REAL NOT NULL,
+        reminders INTEGER NOT NULL DEFAULT 0, ended_by TEXT, away_s REAL,
+        PRIMARY KEY (session_id, start))""",
+    "CREATE INDEX desk_stretches_day ON desk_stretches(day)",
+]
 SCHEMA_VERSION = max(MIGRATIONS)
 # Written into the file's header (PRAGMA application_id): "NECK". Files from before it are
 # recognised by their version and tables.
@@ -82,6 +93,7 @@ APPLICATION_ID = 0x4E45434B
 TABLES_AT = {1: {"sessions", "calibrations", "minutes", "alerts"}}
 TABLES_AT[2] = TABLES_AT[1] | {"stretches"}
 TABLES_AT[3] = TABLES_AT[2] | {"days", "hours"}
+TABLES_AT[4] = TABLES_AT[3] | {"desk_stretches"}
 GOOD_MINUTE = "present_s >= 30 AND strained_s = 0"  # a minute that counts for a good streak
 
 

@@ -1,5 +1,5 @@
-"""Export of per-minute rows, alerts and stretches as CSV (one table, a ``record`` column)
-or JSON (three lists)."""
+"""Export of per-minute rows, alerts, stretches done and stretches at the desk as CSV (one
+table, a ``record`` column) or JSON (four lists)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ MINUTE_COLUMNS = (["minute", "day", "hour", "present_s", "good_s", "strained_s"]
                   + [f"{kind}_{m}" for m in METRICS for kind in ("mean", "p90")])
 ALERT_COLUMNS = ["t", "day", "problem", "held_s", "value", "response"]
 STRETCH_COLUMNS = ["t", "day", "stretch", "problem"]
+DESK_COLUMNS = ["start", "day", "seconds", "reminders", "ended_by", "away_s"]
 
 
 def _rows(connection: sqlite3.Connection, table: str, columns: list[str], time_column: str,
@@ -41,16 +42,20 @@ def export(connection: sqlite3.Connection, out: TextIO, fmt: str, start: date,
     minutes = _rows(connection, "minutes", MINUTE_COLUMNS, "minute", start, end)
     alerts = _rows(connection, "alerts", ALERT_COLUMNS, "t", start, end)
     stretches = _rows(connection, "stretches", STRETCH_COLUMNS, "t", start, end)
+    at_desk = _rows(connection, "desk_stretches", DESK_COLUMNS, "start", start, end)
     if fmt == "json":
         json.dump({"from": start.isoformat(), "to": end.isoformat(), "minutes": minutes,
-                   "alerts": alerts, "stretches": stretches}, out, indent=1)
+                   "alerts": alerts, "stretches": stretches, "desk_stretches": at_desk},
+                  out, indent=1)
         out.write("\n")
     else:
         fields = ["record", "time", *[c for c in MINUTE_COLUMNS if c != "minute"],
-                  "problem", "held_s", "value", "response", "stretch"]
+                  "problem", "held_s", "value", "response", "stretch", "seconds", "reminders",
+                  "ended_by", "away_s"]
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        for record, rows in (("minute", minutes), ("alert", alerts), ("stretch", stretches)):
+        for record, rows in (("minute", minutes), ("alert", alerts), ("stretch", stretches),
+                             ("desk_stretch", at_desk)):
             for row in rows:
                 writer.writerow({"record": record, **row})
-    return len(minutes) + len(alerts) + len(stretches)
+    return len(minutes) + len(alerts) + len(stretches) + len(at_desk)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from neckline.alerts import Alert
+from neckline.breaks import DeskEventKind
 from neckline.calibration import Calibration
 from neckline.config import PROBLEMS
 from neckline.engine import Sample
@@ -118,6 +119,54 @@ class MinuteAggregator:
         return done
 
 
+@dataclass
+class DeskStretch:
+    """A stretch at the desk as the database keeps it (epoch seconds)."""
+
+    start: float
+    seconds: float = 0.0
+    reminders: int = 0
+    ended_by: str | None = None  # "break" or "paused"; None while it runs
+    away_s: float | None = None
+
+    def row(self, session_id: int) -> tuple[object, ...]:
+        return (session_id, self.start, f"{datetime.fromtimestamp(self.start):%Y-%m-%d}",
+                round(self.seconds, 2), self.reminders, self.ended_by,
+                None if self.away_s is None else round(self.away_s, 2))
+
+
+class DeskLog:
+    """The stretches at the desk in the samples (neckline.breaks), as rows to write: the ones
+    that ended, and the running one, kept up to date."""
+
+    def __init__(self) -> None:
+        self.current: DeskStretch | None = None
+        self.ended: list[DeskStretch] = []
+
+    def add(self, sample: Sample, epoch: float) -> None:
+        for event in sample.desk_events:
+            if self.current is None:
+                continue
+            if event.kind is DeskEventKind.REMINDER:
+                self.current.reminders += 1
+            else:
+                self.current.seconds = event.at_desk_s
+                self.current.ended_by, self.current.away_s = str(event.kind), event.away_s
+                self.ended.append(self.current)
+                self.current = None
+        if sample.at_desk_s is not None:
+            if self.current is None:  # (the sample's own time is the stretch's last sighting
+                self.current = DeskStretch(epoch - sample.at_desk_s)  # when present)
+            self.current.seconds = sample.at_desk_s
+
+    def rows(self, session_id: int) -> list[tuple[object, ...]]:
+        """The rows to write now; the ended stretches are handed over once."""
+        rows = [s.row(session_id) for s in self.ended]
+        if self.current is not None:
+            rows.append(self.current.row(session_id))
+        return rows
+
+
 START_WAIT_S = 20.0  # how long a new session waits for a database another program holds
 CLOSE_WAIT_S = 20.0  # how long the last batch waits for one at the end
 
@@ -207,6 +256,7 @@ class HistoryRecorder:
         session_id = int(cursor.lastrowid or 0)
         self._ready.set()
         aggregator = MinuteAggregator()
+        desk = DeskLog()
         finished: list[Minute] = []
         alert_ids: dict[tuple[str, float], int] = {}
         pending: list[tuple[str, Any]] = []
@@ -221,6 +271,7 @@ class HistoryRecorder:
                     if kind == "sample":
                         sample, epoch = item
                         finished += aggregator.add(sample, epoch)
+                        desk.add(sample, epoch)
                         last_epoch = max(last_epoch, epoch)
                     elif kind == "close":
                         close_deadline = time.monotonic() + CLOSE_WAIT_S
@@ -238,7 +289,7 @@ class HistoryRecorder:
                         rows.append(aggregator.current.row(session_id))
                     try:
                         self._write(connection, session_id, rows, pending, alert_ids,
-                                    last_epoch)
+                                    last_epoch, desk.rows(session_id))
                     except sqlite3.OperationalError as e:
                         # A lock held by another program, or a full disk: keep everything and
                         # try again shortly; nothing is lost once it clears.
@@ -253,7 +304,7 @@ class HistoryRecorder:
                     if waiting:
                         waiting, self.notice = False, None
                     self.writes += 1
-                    finished, pending = [], []
+                    finished, pending, desk.ended = [], [], []
                     next_flush = time.monotonic() + self.flush_s
                     if closing:
                         break
@@ -265,8 +316,11 @@ class HistoryRecorder:
     @staticmethod
     def _write(connection: Any, session_id: int, rows: list[dict[str, Any]],
                pending: list[tuple[str, Any]], alert_ids: dict[tuple[str, float], int],
-               last_epoch: float) -> None:
+               last_epoch: float, desk_rows: list[tuple[object, ...]]) -> None:
         with connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO desk_stretches (session_id, start, day, seconds, "
+                "reminders, ended_by, away_s) VALUES (?,?,?,?,?,?,?)", desk_rows)
             if rows:
                 columns = list(rows[0])
                 connection.executemany(

@@ -31,6 +31,7 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
     strained = [f"{LABELS[p]} {round(m)} min" for p, m in stats.problem_minutes().items()
                 if m >= 0.5]
     lines.append("Strained: " + (", ".join(strained) if strained else "none") + ".")
+    lines.append(breaks_words(stats))
     responses = stats.responses()
     total = sum(responses.values())
     lines.append(f"Alerts: {total}" + (" (" + ", ".join(
@@ -44,5 +45,17 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
         bar = "#" * round(10 * day_share) + "." * (10 - round(10 * day_share)) \
             if day_share is not None else " " * 10
         lines.append(f"  {d.day:%a %Y-%m-%d}  [{bar}] {clock_words(d.good_s):>12} good of "
-                     f"{clock_words(d.present_s)} in view")
+                     f"{clock_words(d.present_s)} in view; {d.breaks} "
+                     f"break{'s' * (d.breaks != 1)}, longest at the desk "
+                     f"{clock_words(d.longest_at_desk_s)}")
     return "\n".join(lines)
+
+
+def breaks_words(stats: Stats) -> str:
+    """Breaks taken, per desk day, and the longest stretch at the desk in the period."""
+    taken = int(stats.total("breaks"))
+    days = sum(1 for d in stats.days if d.present_s)
+    per_day = f" ({taken / days:.1f} a day at the desk)" if days else ""
+    reminders = int(stats.total("break_reminders"))
+    return (f"Breaks: {taken} taken{per_day}; longest stretch at the desk "
+            f"{clock_words(stats.longest_at_desk_s)}; break reminders: {reminders}.")

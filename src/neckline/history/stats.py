@@ -26,6 +26,9 @@ class DayStats:
     problem_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(PROBLEMS, 0.0))
     alerts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESPONSES, 0))
     stretches: int = 0
+    breaks: int = 0  # breaks taken (away from the desk, or the screen locked, long enough)
+    longest_at_desk_s: float = 0.0  # the longest stretch at the desk begun that day
+    break_reminders: int = 0
     means: dict[str, float | None] = field(default_factory=lambda: dict.fromkeys(METRICS))
 
     @property
@@ -64,6 +67,10 @@ class Stats:
     @property
     def empty(self) -> bool:
         return not any(d.present_s for d in self.days)
+
+    @property
+    def longest_at_desk_s(self) -> float:
+        return max((d.longest_at_desk_s for d in self.days), default=0.0)
 
     def total(self, attribute: str) -> float:
         return float(sum(getattr(d, attribute) for d in self.days))
@@ -108,12 +115,17 @@ class Stats:
             "strained_minutes": {p: round(v, 1) for p, v in self.problem_minutes().items()},
             "alerts": self.responses(),
             "stretches": int(self.total("stretches")),
+            "breaks": int(self.total("breaks")),
+            "break_reminders": int(self.total("break_reminders")),
+            "longest_at_desk_s": round(self.longest_at_desk_s, 1),
             "longest_good_streak_min": self.longest_good_streak_min,
             "days": [{
                 "day": d.day.isoformat(), "present_s": round(d.present_s, 1),
                 "good_s": round(d.good_s, 1), "strained_s": round(d.strained_s, 1),
                 "strained_s_by_problem": {p: round(v, 1) for p, v in d.problem_s.items()},
-                "alerts": d.alerts, "stretches": d.stretches,
+                "alerts": d.alerts, "stretches": d.stretches, "breaks": d.breaks,
+                "break_reminders": d.break_reminders,
+                "longest_at_desk_s": round(d.longest_at_desk_s, 1),
                 "means": {m: _round(v) for m, v in d.means.items()}} for d in self.days],
             "heatmap_strained_minutes": [[round(v, 1) for v in row] for row in self.heatmap],
         }
@@ -134,7 +146,8 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Stats:
-    """Reads the day and hour rollups (kept by the recorder), alerts and stretches."""
+    """Reads the day and hour rollups (kept by the recorder), alerts, stretches done and
+    stretches at the desk."""
     days = {d: DayStats(d) for d in _days(start, end)}
     span = (end - start).days + 1
     prev_start, prev_end = start - timedelta(days=span), start - timedelta(days=1)
@@ -169,6 +182,11 @@ def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Sta
             "SELECT day, COUNT(*) FROM stretches WHERE day BETWEEN ? AND ? GROUP BY day",
             bounds):
         days[date.fromisoformat(day_text)].stretches = count
+    for day_text, breaks, longest, reminders in connection.execute(
+            "SELECT day, SUM(ended_by = 'break'), MAX(seconds), SUM(reminders) "
+            "FROM desk_stretches WHERE day BETWEEN ? AND ? GROUP BY day", bounds):
+        d = days[date.fromisoformat(day_text)]
+        d.breaks, d.longest_at_desk_s, d.break_reminders = breaks, longest, reminders
     ordered = list(days)
     index = {d: i for i, d in enumerate(ordered)}
     heatmap = [[0.0] * 24 for _ in ordered]
@@ -205,7 +223,7 @@ class _Streak:
 
 def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[str, int]:
     """Deletes recorded history before ``before`` (everything if None); counts per table."""
-    tables = ("minutes", "alerts", "stretches", "days", "hours")
+    tables = ("minutes", "alerts", "stretches", "desk_stretches", "days", "hours")
     counts = {}
     with connection:
         for table in tables:
@@ -217,7 +235,8 @@ def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[
             counts[table] = cursor.rowcount
         cursor = connection.execute(
             "DELETE FROM sessions WHERE id NOT IN (SELECT DISTINCT session_id FROM minutes) "
-            "AND id NOT IN (SELECT DISTINCT session_id FROM alerts WHERE session_id IS NOT NULL)")
+            "AND id NOT IN (SELECT DISTINCT session_id FROM alerts WHERE session_id IS NOT NULL) "
+            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches)")
         counts["sessions"] = cursor.rowcount
         if before is None:
             counts["calibrations"] = connection.execute("DELETE FROM calibrations").rowcount
