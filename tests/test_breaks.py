@@ -6,10 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from PyQt6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
-from neckline.breaks import BreakTimer, DeskEventKind
+from conftest import Make
+from neckline.app.controller import BreakOffer
+from neckline.breaks import BreakTimer, DeskEvent, DeskEventKind
 from neckline.cli import main
+from neckline.config import Config, apply_overrides
 from neckline.demo import Person, grace_hopper, write_video
+from neckline.messages import TITLES
+from neckline.stretches import catalogue, stretches_for
 
 REMINDER, BREAK, PAUSED = DeskEventKind.REMINDER, DeskEventKind.BREAK, DeskEventKind.PAUSED
 
@@ -119,3 +126,56 @@ def test_on_a_recording_the_reminder_fires_at_the_desk_and_not_after_a_break(
     assert main(["analyze", str(video), "--json", "--config", str(quiet)]) == 0
     breaks = json.loads(capsys.readouterr().out)["breaks"]
     assert breaks["reminders"] == [] and len(breaks["taken"]) == 1
+
+
+# -- the desktop app ---------------------------------------------------------------------------
+
+def test_the_app_reminds_a_break_and_offers_a_stretch_for_the_days_strain(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    """Held tilt from 0:10 (the demo leans head and body) and breaks every minute: the reminder
+    at 1:00 offers the first stretch for the strain held longest so far, and opens the guide
+    at it."""
+    config = apply_overrides(Config(), {"breaks": {"every_min": 1.0}})
+    c = make(videos["held_tilt"], config)
+    qtbot.waitUntil(lambda: any(isinstance(t.subject, BreakOffer) for t in c.toasts),
+                    timeout=60000)
+    card = next(t for t in c.toasts if isinstance(t.subject, BreakOffer))
+    assert card.title_label.text() == "<b>Time for a short break</b>"
+    assert "at your desk for a minute" in card.text_label.text()
+    offer = card.subject
+    assert isinstance(offer, BreakOffer) and offer.problem in ("head_tilt", "shoulders_uneven")
+    held = c.tally.strained_by_problem
+    assert held[offer.problem] == max(held.values())
+    assert offer.stretch_id == stretches_for(offer.problem)[0]
+    assert f"{TITLES[offer.problem].lower()}: today's most held strain" in \
+        card.text_label.text()
+    assert card.offer_label.text() == f"Try: {catalogue().stretches[offer.stretch_id].title}"
+    qtbot.mouseClick(card.stretch_button, Qt.MouseButton.LeftButton)
+    assert c.guide is not None and c.guide.isVisible()
+    assert c.guide.stretch is not None and c.guide.stretch.id == offer.stretch_id
+    assert all(r[0].problem == "head_tilt" for r in c.responses)  # breaks are not alerts
+
+
+def test_break_reminders_respect_pause_lock_quiet_hours_and_snooze(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    due = DeskEvent(DeskEventKind.REMINDER, 1800.0, 0.0, 1800.0)
+    c._remind_break(due)
+    card = c.toasts[-1]
+    assert "for 30 minutes" in card.text_label.text()
+    assert card.offer_label.text() == "Try: " + catalogue().stretches["neck_rotation"].title
+    qtbot.mouseClick(card.snooze_button, Qt.MouseButton.LeftButton)
+    assert not c.toasts
+    c._remind_break(due)  # snoozed (the same snooze as alerts)
+    assert not c.toasts
+    c.gate.snoozed_until = None
+    c.pause("15min")
+    c._remind_break(due)
+    assert not c.toasts
+    c.resume()
+    c.gate.quiet_start, c.gate.quiet_end = "00:00", "23:59"
+    c._remind_break(due)
+    assert not c.toasts
+    c.gate.quiet_start = c.gate.quiet_end = ""
+    c._remind_break(due)
+    assert len(c.toasts) == 1

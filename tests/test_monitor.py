@@ -12,6 +12,7 @@ import pytest
 
 from neckline._cv2 import cv2
 from neckline.alerts import Alert
+from neckline.breaks import DeskEventKind
 from neckline.calibration import Calibration, calibrations_dir
 from neckline.config import Config, apply_overrides
 from neckline.engine import Sample
@@ -95,6 +96,29 @@ def test_pause_releases_the_source_and_resume_reopens(videos: dict[str, Path],
     rec.wait_for(lambda: rec.statuses[-1].kind == "running" and len(rec.samples) > count + 3)
     assert monitor.source is not None
     assert rec.previews == len(rec.samples)
+
+
+def test_time_off_camera_ends_the_stretch_at_the_desk(videos: dict[str, Path],
+                                                      run_monitor: Callable[..., tuple[
+                                                          Monitor, Recorder]]) -> None:
+    """A pause the user chose ends the stretch without a break; a locked screen as long as a
+    break is one, measured on the wall clock while the camera was off."""
+    monitor, rec = run_monitor(str(videos["upright"]), speed=4.0)
+    monitor.engine.breaks.set_lengths(every_s=600.0, break_s=0.4)
+    rec.wait_for(lambda: any(s.at_desk_s for s in rec.samples))
+
+    def off_and_on(by_user: bool, seconds: float) -> list[DeskEventKind]:
+        monitor.pause(by_user=by_user)
+        rec.wait_for(lambda: rec.statuses[-1].kind == "paused")
+        count = len(rec.samples)
+        time.sleep(seconds)
+        monitor.resume()
+        rec.wait_for(lambda: len(rec.samples) > count + 2)
+        return [e.kind for s in rec.samples[count:] for e in s.desk_events]
+
+    assert off_and_on(True, 0.1) == [DeskEventKind.PAUSED]
+    assert off_and_on(False, 0.1) == []  # a locked screen shorter than a break
+    assert off_and_on(False, 0.6) == [DeskEventKind.BREAK]
 
 
 def test_no_camera_is_a_status_and_retried(run_monitor: Callable[..., tuple[Monitor, Recorder]]

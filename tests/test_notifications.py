@@ -71,7 +71,7 @@ def test_alerts_go_to_the_desktop_notifications_and_their_answers_come_back(
     # What went over the bus: the app's name and icon, the strain and how long it was held,
     # the actions.
     assert calls.count("member=Notify") == 3
-    assert 'string "neckline"' in calls and "neckline-alert.png" in calls
+    assert 'string "neckline"' in calls and "neckline-strained.png" in calls
     title, text = alert_text(alert())
     assert f'string "{title}"' in calls and f'string "{text}"' in calls
     assert 'string "Show stretch"' in calls and 'string "Snooze 15 min"' in calls

@@ -13,6 +13,19 @@ TITLES = {
 }
 
 
+BREAK_TITLE = "Time for a short break"
+
+
+def break_text(at_desk_s: float, break_min: float, stretch_title: str,
+               problem: str | None) -> str:
+    """The break reminder's sentence: how long at the desk, what to do, the stretch on offer."""
+    why = f" ({TITLES[problem].lower()}: today's most held strain)" if problem in TITLES else ""
+    length = f"{break_min:g} minute{'s' * (break_min != 1)}"
+    return (f"You have been at your desk for {duration_words(at_desk_s)}. Stand up, move and "
+            f"look into the distance for {length}; the count starts again when you are back. "
+            f"Or try: {stretch_title}{why}.")
+
+
 def duration_words(seconds: float) -> str:
     if seconds < 90:
         return "a minute" if seconds >= 45 else f"{round(seconds)} seconds"

@@ -130,5 +130,18 @@ def stretches_for(problem: str) -> tuple[str, ...]:
     return catalogue().ranking.get(problem, ())
 
 
+BREAK_STRETCH = "neck_rotation"  # a break's stretch when no strain was held today
+
+
+def stretch_for_break(strained_today: dict[str, float]) -> tuple[str | None, str]:
+    """(problem, stretch id) a break reminder offers: the first-ranked stretch for the problem
+    held longest today, else a gentle neck rotation."""
+    held = {p: s for p, s in strained_today.items() if s > 0 and stretches_for(p)}
+    if not held:
+        return None, BREAK_STRETCH
+    problem = max(held, key=lambda p: held[p])
+    return problem, stretches_for(problem)[0]
+
+
 def figure_path(stretch: Stretch) -> Any:
     return resources.files("neckline").joinpath(f"data/figures/{stretch.figure}")

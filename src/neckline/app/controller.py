@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,19 +34,37 @@ from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
 from neckline.appstate import AppState
 from neckline.autostart import set_autostart
+from neckline.breaks import DeskEvent, DeskEventKind
 from neckline.calibration import Calibration
 from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
 from neckline.engine import PostureEngine, Sample
 from neckline.errors import ConfigError, NecklineError
 from neckline.history.recorder import HistoryRecorder
-from neckline.messages import PROBLEM_WORDS, STATE_WORDS, alert_text, clock_words
+from neckline.messages import (
+    BREAK_TITLE,
+    PROBLEM_WORDS,
+    STATE_WORDS,
+    alert_text,
+    break_text,
+    clock_words,
+)
 from neckline.monitor import Status
 from neckline.schedule import AlertGate, pause_until
 from neckline.sources import available_cameras, is_camera
-from neckline.stretches import catalogue, stretches_for
+from neckline.stretches import catalogue, stretch_for_break, stretches_for
 from neckline.tally import DayTally
 
 from .worker import MonitorThread
+
+
+@dataclass(frozen=True)
+class BreakOffer:
+    """A break reminder as shown: the stretch it offers, for which of today's strains."""
+
+    event: DeskEvent
+    problem: str | None
+    stretch_id: str
+
 
 NO_TRAY = ("No system tray was found, so neckline lives in this window: closing it quits. "
            "Alerts appear as cards near the corner of the screen.")
@@ -261,6 +280,9 @@ class AppController(QObject):
         self.window.set_sample(sample, preview)
         if self.recorder is not None:
             self.recorder.add_sample(sample, time.time())
+        for event in sample.desk_events:
+            if event.kind is DeskEventKind.REMINDER:
+                self._remind_break(event)
         self._update_view()
 
     def _on_status(self, status: Status) -> None:
@@ -283,44 +305,69 @@ class AppController(QObject):
             self._record(alert, "no_response")  # quiet hours or snoozed: not shown
             return
         title, text = alert_text(alert, self.config.camera.view)
+        offered = catalogue().stretches.get(alert.stretches[0]) if alert.stretches else None
+        if not self._tell(alert, title, text, offered.title if offered else None, "strained"):
+            self._record(alert, "no_response")
+
+    def _remind_break(self, event: DeskEvent) -> None:
+        """A break is due: said as an alert is, offering a stretch for today's strains."""
+        if self.paused or self.held_for or not self.gate.allows(self.now()):
+            return
+        problem, stretch_id = stretch_for_break(self.tally.strained_by_problem)
+        stretch = catalogue().stretches[stretch_id]
+        text = break_text(event.at_desk_s, self.config.breaks.length_min, stretch.title, problem)
+        self._tell(BreakOffer(event, problem, stretch_id), BREAK_TITLE, text, stretch.title,
+                   "away")
+
+    def _tell(self, subject: Alert | BreakOffer, title: str, text: str,
+              stretch_title: str | None, icon: str) -> bool:
+        """Shows an alert or a break reminder the way the settings say; False when nothing
+        will answer (only a tray message was shown)."""
         style = self.config.app.alert_style
-        if style == "notification":
-            if not self.notifier.show(alert, title, text):  # the answer comes by signal
-                self._show_card(alert, title, text)  # the desktop has no notifications
-        else:
-            if style in ("tray", "both") and self.tray is not None:
-                self.tray.showMessage(title, text, state_icon("strained"), 15000)
-            if style in ("toast", "both") or self.tray is None:
-                self._show_card(alert, title, text)
-            else:
-                self._record(alert, "no_response")
         if self.config.app.sound:
             self.chime.play()
+        if style == "notification" and self.notifier.show(
+                subject, title, text, stretch=stretch_title is not None, icon=icon):
+            return True  # the answer comes by signal
+        if style in ("tray", "both") and self.tray is not None:
+            self.tray.showMessage(title, text, state_icon(icon), 15000)
+        if style in ("notification", "toast", "both") or self.tray is None:
+            self._show_card(subject, title, text, stretch_title, icon)
+            return True
+        return False
 
-    def _show_toast(self, alert: Alert, title: str, text: str) -> Toast:
-        """The alert card for ``alert``, naming the stretch it offers, shown in the corner."""
-        offered = catalogue().stretches.get(alert.stretches[0]) if alert.stretches else None
-        toast = Toast(alert, title, text, offered.title if offered else None)
+    def _show_toast(self, subject: Alert | BreakOffer, title: str, text: str,
+                    stretch_title: str | None, icon: str = "strained") -> Toast:
+        """The card for an alert or a break reminder, naming the stretch it offers, shown in
+        the corner."""
+        toast = Toast(subject, title, text, stretch_title, icon)
         self.toasts.append(toast)
         toast.show_in_corner()
         return toast
 
-    def _show_card(self, alert: Alert, title: str, text: str) -> None:
-        toast = self._show_toast(alert, title, text)
+    def _show_card(self, subject: Alert | BreakOffer, title: str, text: str,
+                   stretch_title: str | None, icon: str) -> None:
+        toast = self._show_toast(subject, title, text, stretch_title, icon)
         toast.responded.connect(lambda response, t=toast: self._toast_answered(t, response))
 
     def _toast_answered(self, toast: Toast, response: str) -> None:
         if toast in self.toasts:
             self.toasts.remove(toast)
-        self._answered(toast.alert, response)
+        self._answered(toast.subject, response)
 
-    def _answered(self, alert: Alert, response: str) -> None:
-        """The user's answer to an alert, from the card or a desktop notification."""
-        if response == "stretched":
-            self.open_stretches(alert.problem)
-        elif response == "snoozed":
+    def _answered(self, subject: object, response: str) -> None:
+        """The user's answer to an alert or a break reminder, from the card or a desktop
+        notification."""
+        if response == "snoozed":
             self.gate.snooze(self.now(), 15)
-        self._record(alert, response)
+        if isinstance(subject, BreakOffer):
+            if response == "stretched":
+                self.open_stretches(subject.problem, subject.stretch_id)
+            return
+        assert isinstance(subject, Alert)
+        if response == "stretched":
+            self.open_stretches(subject.problem)
+        self._record(subject, response)
 
     def _save_state(self) -> None:
         problem = self.state.save()
@@ -462,14 +509,15 @@ class AppController(QObject):
     def _choose_view(self, view: str) -> None:
         self.apply_config(apply_overrides(self.config, {"camera": {"view": view}}))
 
-    def open_stretches(self, problem: str | None) -> GuideWindow:
-        """The stretch guide, at the first stretch for ``problem`` (or all stretches)."""
+    def open_stretches(self, problem: str | None, stretch_id: str | None = None) -> GuideWindow:
+        """The stretch guide, at ``stretch_id`` or the first stretch for ``problem`` (or all
+        stretches)."""
         if self.guide is None:
             self.guide = GuideWindow()
             place(self.guide, "guide", self.state, near=self.window)
             self.guide.stretch_done.connect(self._stretch_done)
             self.worker.sample_ready.connect(self.guide.on_sample)
-        self.guide.show_problem(problem)
+        self.guide.show_problem(problem, stretch_id)
         self.guide.show()
         self.guide.raise_()
         return self.guide
@@ -513,7 +561,8 @@ class AppController(QObject):
         """The alert card as it will look (from Settings); not recorded, no effect."""
         example = Alert(self.now().timestamp(), "head_tilt", 60.0, 14.0,
                         stretches_for("head_tilt"))
-        toast = self._show_toast(example, *alert_text(example, self.config.camera.view))
+        toast = self._show_toast(example, *alert_text(example, self.config.camera.view),
+                                 catalogue().stretches[example.stretches[0]].title)
         toast.responded.connect(lambda _r, t=toast: self.toasts.remove(t)
                                 if t in self.toasts else None)
         if self.settings is not None and self.settings.values()["app"]["sound"]:

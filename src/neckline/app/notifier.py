@@ -1,6 +1,6 @@
-"""Posture alerts through the desktop's own notifications (the freedesktop.org notification
-service on the session bus: GNOME, KDE, Xfce, dunst, mako...), with the actions "Show stretch"
-and "Snooze"; the user's answer comes back as the alert's response.
+"""Posture alerts and break reminders through the desktop's own notifications (the
+freedesktop.org notification service on the session bus: GNOME, KDE, Xfce, dunst, mako...),
+with the actions "Show stretch" and "Snooze"; the user's answer comes back with what was shown.
 
 Without a service on the bus (or without a bus) ``available()`` is False and the app shows its
 own alert card instead.
@@ -13,7 +13,6 @@ from pathlib import Path
 from PyQt6.QtCore import QMetaType, QObject, pyqtSignal, pyqtSlot
 from PyQt6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusInterface, QDBusMessage
 
-from neckline.alerts import Alert
 from neckline.app.icons import state_pixmap
 
 SERVICE = "org.freedesktop.Notifications"
@@ -32,8 +31,9 @@ CLOSED_RESPONSES = {1: "no_response", 2: "dismissed"}
 
 
 class DesktopNotifications(QObject):
-    """Emits ``responded(alert, response)`` once per alert shown: "stretched", "snoozed",
-    "dismissed" or "no_response" (it expired, or the service closed it)."""
+    """Emits ``responded(subject, response)`` once per notification shown (``subject`` is what
+    ``show`` was given: an alert or a break reminder): "stretched", "snoozed", "dismissed" or
+    "no_response" (it expired, or the service closed it)."""
 
     responded = pyqtSignal(object, str)
 
@@ -41,8 +41,8 @@ class DesktopNotifications(QObject):
                  bus: QDBusConnection | None = None) -> None:
         super().__init__()
         self.bus = bus if bus is not None else QDBusConnection.sessionBus()
-        self.shown: dict[int, Alert] = {}
-        self._icon = _icon_file(icon_folder) if icon_folder is not None else ""
+        self.shown: dict[int, object] = {}
+        self._icon_folder = icon_folder
         if self.bus.isConnected():
             for signal, slot in (("ActionInvoked", self._on_action),
                                  ("NotificationClosed", self._on_closed)):
@@ -59,21 +59,25 @@ class DesktopNotifications(QObject):
         reply = interface.isServiceRegistered(SERVICE)
         return bool(reply.isValid() and reply.value())
 
-    def show(self, alert: Alert, title: str, text: str) -> bool:
-        """Shows ``alert``; False when the service did not take it (the caller shows the card)."""
+    def show(self, subject: object, title: str, text: str, *, stretch: bool,
+             icon: str = "strained") -> bool:
+        """Shows a notification for ``subject`` with the state icon ``icon``, offering "Show
+        stretch" if ``stretch``; False when the service did not take it (the caller shows the
+        card)."""
         if not self.available():
             return False
         notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
-        offered = ACTIONS if alert.stretches else ACTIONS[2:]  # no stretch: only Snooze
+        offered = ACTIONS if stretch else ACTIONS[2:]  # no stretch: only Snooze
         actions = [part for action in offered for part in action]
         hints = {"desktop-entry": "neckline", "category": "presence"}
+        icon_file = _icon_file(self._icon_folder, icon) if self._icon_folder else ""
         reply = notifications.call(
             QDBus.CallMode.Block, "Notify", "neckline",
-            QDBusArgument(0, UINT), self._icon, title, text,
+            QDBusArgument(0, UINT), icon_file, title, text,
             QDBusArgument(actions, STRINGS), hints, SHOWN_MS)
         if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
             return False
-        self.shown[int(reply.arguments()[0])] = alert
+        self.shown[int(reply.arguments()[0])] = subject
         return True
 
     @pyqtSlot(QDBusMessage)
@@ -91,19 +95,19 @@ class DesktopNotifications(QObject):
 
     def _answer(self, number: int, response: str) -> bool:
         """Emits the response to notification ``number`` if it is one of ours, once."""
-        alert = self.shown.pop(number, None)
-        if alert is not None:
-            self.responded.emit(alert, response)
-        return alert is not None
+        subject = self.shown.pop(number, None)
+        if subject is not None:
+            self.responded.emit(subject, response)
+        return subject is not None
 
 
-def _icon_file(folder: Path) -> str:
-    """The alert icon as a PNG the service can read (it cannot take a picture drawn in code);
-    empty (the service's own icon) when the folder cannot be written."""
-    path = folder / "neckline-alert.png"
+def _icon_file(folder: Path, state: str) -> str:
+    """The state's icon as a PNG the service can read (it cannot take a picture drawn in
+    code); empty (the service's own icon) when the folder cannot be written."""
+    path = folder / f"neckline-{state}.png"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not path.exists() and not state_pixmap("strained", 64).save(str(path), "PNG"):
+        if not path.exists() and not state_pixmap(state, 64).save(str(path), "PNG"):
             return ""
     except OSError:
         return ""

@@ -7,7 +7,6 @@ from PyQt6.QtCore import QPoint, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from neckline.alerts import Alert
 from neckline.app.icons import state_pixmap
 
 AUTO_HIDE_MS = 90_000
@@ -18,12 +17,14 @@ class Toast(QWidget):
 
     responded = pyqtSignal(str)
 
-    def __init__(self, alert: Alert, title: str, text: str,
-                 stretch_title: str | None = None) -> None:
+    def __init__(self, subject: object, title: str, text: str,
+                 stretch_title: str | None = None, icon: str = "strained") -> None:
+        """``subject``: what the card is about (an alert or a break reminder), handed back
+        with the response; ``icon``: the state icon it shows."""
         super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
                          | Qt.WindowType.WindowStaysOnTopHint
                          | Qt.WindowType.WindowDoesNotAcceptFocus)
-        self.alert = alert
+        self.subject = subject
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -33,7 +34,7 @@ class Toast(QWidget):
         frame.setStyleSheet("#card { background: #fdfaf3; border: 1px solid #d9cdb5;"
                             " border-radius: 10px; } QLabel { color: #2b2b2b; }")
         self.icon_label = QLabel()
-        self.icon_label.setPixmap(state_pixmap("strained", 28))
+        self.icon_label.setPixmap(state_pixmap(icon, 28))
         self.title_label = QLabel(f"<b>{title}</b>")
         self.close_button = QPushButton("\u00d7")  # a close cross
         self.close_button.setFlat(True)

@@ -183,7 +183,7 @@ def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Sta
             bounds):
         days[date.fromisoformat(day_text)].stretches = count
     for day_text, breaks, longest, reminders in connection.execute(
-            "SELECT day, SUM(ended_by = 'break'), MAX(seconds), SUM(reminders) "
+            "SELECT day, COUNT(*) FILTER (WHERE ended_by = 'break'), MAX(seconds), SUM(reminders) "
             "FROM desk_stretches WHERE day BETWEEN ? AND ? GROUP BY day", bounds):
         d = days[date.fromisoformat(day_text)]
         d.breaks, d.longest_at_desk_s, d.break_reminders = breaks, longest, reminders
