@@ -26,7 +26,13 @@ from neckline.app.placement import place
 from neckline.app.window import MainWindow
 from neckline.app.worker import RUNNING
 from neckline.appstate import AppState
-from neckline.config import Config, apply_overrides, load_config, user_config_path
+from neckline.config import (
+    BreaksConfig,
+    Config,
+    apply_overrides,
+    load_config,
+    user_config_path,
+)
 from neckline.sources import is_camera
 from neckline.stretches import catalogue
 
@@ -294,14 +300,17 @@ def test_settings_refuse_a_bad_value_and_apply_a_good_one_live(
     start.setTime(QTime(22, 0))
     threshold = dialog.fields["alerts.head_tilt.threshold"]
     threshold.setValue(12.5)  # type: ignore[attr-defined]
+    dialog.fields["breaks.every_min"].setValue(45)  # type: ignore[attr-defined]
     dialog.accept()
     assert not dialog.isVisible()
     assert c.config.alerts.head_tilt.threshold == 12.5
     assert c.config.app.alert_style == "tray"
+    assert c.config.breaks == BreaksConfig(remind=True, every_min=45.0)
     assert c.gate.quiet_start == "22:00"
     qtbot.waitUntil(lambda: c.worker.monitor.engine.threshold("head_tilt") == 12.5,
                     timeout=10000)
     assert load_config().alerts.head_tilt.threshold == 12.5  # saved to the user's file
+    assert c.worker.monitor.engine.breaks.every_s == 45 * 60
     assert user_config_path().exists()
 
 

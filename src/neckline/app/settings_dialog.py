@@ -66,6 +66,9 @@ LABELS = {
     "app.quiet_hours_end": "Quiet hours until",
     "app.start_on_login": "Start neckline when I log in",
     "history.daily_goal_percent": "Daily goal: good posture for at least",
+    "breaks.remind": "Remind me to take a short break",
+    "breaks.every_min": "after this long at the desk",
+    "breaks.length_min": "being away this long counts as the break",
     **{f"alerts.{p}.threshold": f"{words} (the number)" for p, words in STRICTNESS.items()},
     **{f"alerts.{p}.dwell_s": f"{words} (how long)" for p, words in STRICTNESS.items()},
     **{f"alerts.{p}.enabled": f"{words} (on or off)" for p, words in STRICTNESS.items()},
@@ -148,7 +151,9 @@ class SettingsDialog(QDialog):
         form.addRow("What it sees now", self.camera_picture)
         layout.addWidget(camera)
 
-        quiet = QGroupBox("Quiet hours: hold alerts back")
+        layout.addWidget(self._breaks_box())
+
+        quiet = QGroupBox("Quiet hours: hold alerts and break reminders back")
         quiet.setCheckable(True)
         app = self.config.app
         quiet.setChecked(bool(app.quiet_hours_start and app.quiet_hours_end))
@@ -182,6 +187,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(login)
         layout.addStretch(1)
         return page
+
+    def _breaks_box(self) -> QGroupBox:
+        """Break reminders: on or off, how often, and how long away counts as a break."""
+        b = self.config.breaks
+        box = QGroupBox(LABELS["breaks.remind"])
+        box.setCheckable(True)
+        box.setChecked(b.remind)
+        box.setToolTip("neckline sees when you leave the desk: being away long enough (or "
+                       "locking the screen) is the break, and the count starts again.")
+        self._field("breaks.remind", box)
+        form = QFormLayout(box)
+        for key, value, lo, hi in (("breaks.every_min", b.every_min, 1.0, 240.0),
+                                   ("breaks.length_min", b.length_min, 0.5, 30.0)):
+            number = _number(value, lo, hi, " min")
+            number.setDecimals(1 if key.endswith("length_min") else 0)
+            self._field(key, number)
+            form.addRow(LABELS[key], number)
+        return box
 
     def _strictness_box(self) -> QGroupBox:
         box = QGroupBox("Alert me when, for longer than the time given, my…")
@@ -353,6 +376,8 @@ def _number(value: float, lo: float, hi: float, suffix: str = "") -> QDoubleSpin
 
 def _read(widget: QWidget) -> Any:
     if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QGroupBox):  # a checkable box: on or off
         return widget.isChecked()
     if isinstance(widget, QComboBox):
         data = widget.currentData()
