@@ -24,7 +24,8 @@ done
 # and a notification daemon (tests/desktop.py); strace proves that nothing goes on the network.
 if [ "$extras" = test ]; then
   for tool in Xvfb:xvfb openbox:openbox trayer:trayer dunst:dunst xdotool:xdotool \
-              dbus-run-session:dbus-daemon dbus-monitor:dbus-bin strace:strace pgrep:procps; do
+              dbus-run-session:dbus-daemon dbus-monitor:dbus-bin strace:strace pgrep:procps \
+              desktop-file-validate:desktop-file-utils; do
     command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
   done
 fi

@@ -33,6 +33,7 @@ from neckline.config import (
     load_config,
     user_config_path,
 )
+from neckline.desktop_entry import menu_path
 from neckline.sources import is_camera
 from neckline.stretches import catalogue
 
@@ -534,3 +535,25 @@ def test_sigterm_quits_at_once_with_a_tray_on_a_real_desktop(tmp_path: Path) -> 
             if app.poll() is None:
                 app.kill()
     assert app.returncode == 0, err
+
+
+def test_settings_add_neckline_to_the_applications_menu_and_take_it_away(
+        make: Make, videos: dict[str, Path], qtbot: QtBot) -> None:
+    c = make(videos["nobody"])
+    dialog = c.open_settings()
+    assert dialog.menu_button.text() == "Add to applications menu"
+    qtbot.mouseClick(dialog.menu_button, Qt.MouseButton.LeftButton)
+    assert menu_path().exists() and dialog.menu_button.text() == "Remove from applications menu"
+    assert "is in the applications menu" in dialog.menu_label.text()
+    qtbot.mouseClick(dialog.menu_button, Qt.MouseButton.LeftButton)
+    assert not menu_path().exists() and dialog.menu_button.text() == "Add to applications menu"
+    # A folder that cannot be written: one sentence, nothing else changes.
+    menu_path().parent.mkdir(parents=True, exist_ok=True)
+    menu_path().parent.chmod(0o500)
+    try:
+        qtbot.mouseClick(dialog.menu_button, Qt.MouseButton.LeftButton)
+        if os.geteuid() != 0:  # (root writes anyway)
+            assert dialog.menu_label.text().startswith("The applications menu could not be "
+                                                       "changed (Permission denied")
+    finally:
+        menu_path().parent.chmod(0o700)

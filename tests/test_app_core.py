@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,13 +11,23 @@ import pytest
 from neckline.adaptive import AdaptiveRate
 from neckline.alerts import Alert
 from neckline.appstate import AppState, state_path
-from neckline.autostart import autostart_path, set_autostart
 from neckline.config import (
     Config,
     apply_overrides,
     load_config,
     overrides,
     save_user_config,
+)
+from neckline.desktop_entry import (
+    add_to_menu,
+    autostart_path,
+    exec_line,
+    icon_path,
+    in_menu,
+    launch_command,
+    menu_path,
+    remove_from_menu,
+    set_autostart,
 )
 from neckline.engine import METRICS, Sample
 from neckline.errors import ConfigError
@@ -96,11 +107,45 @@ def test_day_tally_rolls_over_at_midnight() -> None:
 
 
 def test_autostart_entry() -> None:
-    path = set_autostart(True, ["/opt/neck line/bin/neckline"])
+    path = set_autostart(True, ["/opt/neck line/bin/python", "-m", "neckline"])
     assert path == autostart_path() and path.exists()
-    assert "Exec='/opt/neck line/bin/neckline'" in path.read_text()
-    set_autostart(False, [])
+    text = path.read_text()
+    # Quoted as the Desktop Entry Specification asks (double quotes; no shell quoting).
+    assert 'Exec="/opt/neck line/bin/python" -m neckline\n' in text
+    assert "X-GNOME-Autostart-enabled=true" in text
+    assert f"Icon={icon_path()}" in text and icon_path().exists()
+    set_autostart(False)
     assert not path.exists()
+
+
+def test_exec_lines_follow_the_desktop_entry_quoting() -> None:
+    assert exec_line(["/usr/bin/python3", "-m", "neckline"]) == "/usr/bin/python3 -m neckline"
+    assert exec_line(['/a "b"/$c`d\\e', "50%"]) == '"/a \\"b\\"/\\$c\\`d\\\\e" 50%%'
+
+
+def test_the_applications_menu_entry_comes_and_goes_with_its_icon() -> None:
+    assert not in_menu()
+    path = add_to_menu()
+    assert path == menu_path() and in_menu()
+    text = path.read_text()
+    assert f"Exec={exec_line(launch_command())}\n" in text
+    assert "Name=neckline\n" in text and "Categories=Utility;" in text
+    assert "X-GNOME-Autostart" not in text
+    assert icon_path().read_bytes().startswith(b"<svg")
+    set_autostart(True)
+    remove_from_menu()
+    assert not in_menu() and icon_path().exists()  # the login entry still shows it
+    set_autostart(False)
+    add_to_menu()
+    remove_from_menu()
+    assert not icon_path().exists()
+
+
+def test_both_entries_pass_the_freedesktop_validator() -> None:
+    for path in (add_to_menu(), set_autostart(True, ["/opt/neck line/bin/python", "-m", "x"])):
+        check = subprocess.run(["desktop-file-validate", str(path)], capture_output=True,
+                               text=True, check=False)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout
 
 
 def test_app_state_survives_and_tolerates_damage() -> None:

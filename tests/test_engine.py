@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from kinematics import HEIGHT, WIDTH, pose_body
+from kinematics import HEIGHT, WIDTH, face_of, pose_body
 from neckline.body import LEFT_EAR, LEFT_SHOULDER, N_LANDMARKS, NOSE, Body
 from neckline.config import Config, apply_overrides
 from neckline.engine import AWAY_AFTER_S, PostureEngine, Sample
@@ -124,3 +124,19 @@ def test_a_front_calibration_is_ignored_by_a_side_engine() -> None:
     side = PostureEngine(apply_overrides(Config(), {"camera": {"view": "side"}}),
                          front.calibration)
     assert side.calibration is None
+
+
+def test_a_faceless_phantom_where_the_user_sat_is_not_the_user() -> None:
+    """With the face model on: after the user leaves, the pose model's tracker can keep a
+    figure a fraction of their size; that is away. The user with their face hidden (head bowed)
+    is the user's size and stays present."""
+    engine = PostureEngine(Config())
+    user, face = pose_body(distance_cm=70.0), face_of(distance_cm=70.0)
+    assert all(s.present for s in [engine.update(i / 10, [user], [face]) for i in range(20)])
+    bowed = [engine.update(2 + i / 10, [pose_body(distance_cm=70.0, flexion_deg=40.0)], [])
+             for i in range(20)]
+    assert all(s.present for s in bowed)
+    phantom = pose_body(distance_cm=400.0)  # a sixth of the user's size
+    gone = [engine.update(4 + i / 10, [phantom], []) for i in range(30)]
+    assert gone[-1].state == "away"
+    assert all(not s.present for s in gone[round(AWAY_AFTER_S * 10) + 1:])

@@ -32,6 +32,11 @@ FORWARD_HEAD_MAX_TURN_DEG = 20.0
 # Nobody seen for this long is "away" (every timer restarts); a shorter gap is a frame or two
 # that both models missed, and changes nothing.
 AWAY_AFTER_S = 1.0
+# With the face model on, a body seen without a face counts as the user only if it is at least
+# this share of the size the user had when last seen with their face: the pose model's tracker
+# can follow a phantom a fraction of the user's size in an empty chair for minutes after they
+# left (benchmarks/breaks.py), which would hide every break.
+MIN_FACELESS_BODY_SHARE = 0.5
 # Raw measure whose calibration noise sets each relative problem's noise floor.
 _NOISE_KEY = {"head_tilt": "head_roll", "head_down": "head_pitch",
               "shoulders_uneven": "shoulder_roll", "forward_head": "forward_head"}
@@ -76,6 +81,7 @@ class PostureEngine:
         self._previous: Body | None = None
         self._bowed: float | None = None  # the last head-down seen beyond its threshold
         self._seen: Sample | None = None  # the last sample in which the user was seen
+        self._user_size = 0.0  # the user's body size when last seen with their face (px)
         m = config.measures
         self._filters = {
             k: OneEuroFilter(m.distance_smoothing_min_cutoff_hz if k in _DISTANCES
@@ -176,9 +182,14 @@ class PostureEngine:
 
     def _judge(self, t: float, bodies: list[Body], faces: list[Face] | None) -> Sample:
         user = choose_user(bodies, self._previous)
+        face = max(faces, key=lambda f: f.size) if faces else None
+        if user is not None and face is not None:
+            self._user_size = user.size
+        elif user is not None and faces is not None and \
+                user.size < MIN_FACELESS_BODY_SHARE * self._user_size:
+            user = None  # a shrinking phantom where the user was, not the user
         if user is not None:
             self._previous = user
-        face = max(faces, key=lambda f: f.size) if faces else None
         if self.view == "side":
             face = None
         present = user is not None or face is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,11 +34,16 @@ MODELS = {
 
 
 def models_dir() -> Path:
-    """``$NECKLINE_MODELS`` if set, else the repository's ``models/`` folder."""
+    """``$NECKLINE_MODELS`` if set; else the checkout's ``models/`` folder when running from
+    one; else where an installed wheel put them (``<prefix>/share/neckline/models``)."""
     env = os.environ.get("NECKLINE_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "models"
+    checkout = Path(__file__).resolve().parents[2] / "models"
+    if (checkout / MODELS["lite"].filename).exists():
+        return checkout
+    installed = Path(sysconfig.get_path("data")) / "share" / "neckline" / "models"
+    return installed if installed.is_dir() else checkout
 
 
 def load_model(name: str) -> bytes:

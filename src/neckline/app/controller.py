@@ -7,7 +7,6 @@ user response to an alert leaves through ``alert_response`` so statistics can re
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,10 +32,10 @@ from neckline.app.toast import Toast
 from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
 from neckline.appstate import AppState
-from neckline.autostart import set_autostart
 from neckline.breaks import DeskEvent, DeskEventKind
 from neckline.calibration import Calibration
 from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
+from neckline.desktop_entry import set_autostart
 from neckline.engine import PostureEngine, Sample
 from neckline.errors import ConfigError, NecklineError
 from neckline.history.recorder import HistoryRecorder
@@ -576,7 +575,7 @@ class AppController(QObject):
             self.stats_window.goal_percent = config.history.daily_goal_percent
         try:
             save_user_config(config)
-            set_autostart(config.app.start_on_login, [sys.executable, "-m", "neckline"])
+            set_autostart(config.app.start_on_login)
         except (ConfigError, OSError) as e:
             self.window.show_notice(f"Settings apply now but could not be saved ({e}).")
         self.worker.monitor.set_config(config)

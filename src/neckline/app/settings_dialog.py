@@ -39,6 +39,7 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.picture import fitted, frame_image
 from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
+from neckline.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.errors import ConfigError
 
 # Each check as a sentence: "<words> [threshold] for [seconds]".
@@ -184,9 +185,39 @@ class SettingsDialog(QDialog):
         login = QCheckBox(LABELS["app.start_on_login"])
         login.setChecked(app.start_on_login)
         self._field("app.start_on_login", login)
-        layout.addWidget(login)
+        menu_row = QHBoxLayout()
+        menu_row.addWidget(login)
+        menu_row.addStretch(1)
+        self.menu_button = QPushButton()
+        self.menu_button.clicked.connect(self._toggle_menu_entry)
+        menu_row.addWidget(self.menu_button)
+        layout.addLayout(menu_row)
+        self.menu_label = QLabel()
+        self.menu_label.setWordWrap(True)
+        layout.addWidget(self.menu_label)
+        self._show_menu_entry()
         layout.addStretch(1)
         return page
+
+    def _show_menu_entry(self, said: str = "") -> None:
+        self.menu_button.setText("Remove from applications menu" if in_menu()
+                                 else "Add to applications menu")
+        self.menu_label.setText(said)
+        self.menu_label.setVisible(bool(said))
+
+    def _toggle_menu_entry(self) -> None:
+        """Adds neckline to the desktop's applications menu (a user-level desktop entry and
+        icon), or removes it; acts at once, not on OK."""
+        try:
+            if in_menu():
+                remove_from_menu()
+                said = "neckline is no longer in the applications menu."
+            else:
+                said = (f"neckline is in the applications menu ({add_to_menu()}); some "
+                        "desktops show it after a moment.")
+        except OSError as e:
+            said = f"The applications menu could not be changed ({e.strerror}: {e.filename})."
+        self._show_menu_entry(said)
 
     def _breaks_box(self) -> QGroupBox:
         """Break reminders: on or off, how often, and how long away counts as a break."""
