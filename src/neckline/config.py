@@ -41,7 +41,11 @@ def _opt(default: Any, description: str, *, lo: float | None = None, hi: float |
 
 @dataclass(frozen=True)
 class CameraConfig:
-    index: int = _opt(0, "Camera device index used by the app.", lo=0, hi=63)
+    index: int = _opt(0, "Camera device index used by the app (/dev/video<index>).", lo=0,
+                      hi=63)
+    id: str = _opt("", "The camera chosen in Settings, by a stable identity (its USB model and "
+                   "serial, or its port): while it is connected it is used whatever its index "
+                   "now; otherwise camera.index. Empty: camera.index.")
     view: str = _opt("front", "Where the camera sees you from: 'front' (on or under the screen) "
                      "or 'side' (level with your head, to your left or right).",
                      choices=("front", "side"))

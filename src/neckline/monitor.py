@@ -30,11 +30,12 @@ from neckline.calibration import (
     load_camera_calibration,
     save_calibration,
 )
+from neckline.cameras import chosen_index, list_cameras
 from neckline.config import Config
 from neckline.detect import PersonDetector
 from neckline.engine import PostureEngine, Sample
 from neckline.errors import CalibrationError, ModelError, SourceError
-from neckline.sources import Frame, FrameSource, open_source
+from neckline.sources import CameraSource, Frame, FrameSource, open_source
 
 RETRY_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 BLACK_LEVEL = 8.0  # mean grey level under which a frame counts as black (0-255)
@@ -261,6 +262,9 @@ class Monitor:
             self._calibration_loaded = True
             try:
                 saved = load_camera_calibration(self.source.name)
+                if saved is None and isinstance(self.source, CameraSource):
+                    # Kept under the index by neckline before cameras had identities.
+                    saved = load_camera_calibration(f"camera {self.source.index}")
             except CalibrationError as e:
                 self.listener.on_calibration(None, str(e))
             else:
@@ -315,8 +319,10 @@ class Monitor:
         calibration = self.engine.calibration
         self.engine = PostureEngine(config, calibration, self.engine.breaks)
         self.rate = self._make_rate()
-        if old.camera.index != config.camera.index and self.source_spec == str(old.camera.index):
-            self.source_spec = str(config.camera.index)
+        cameras = list_cameras()
+        before, now = chosen_index(old.camera, cameras), chosen_index(config.camera, cameras)
+        if before != now and self.source_spec == str(before):  # another camera chosen
+            self.source_spec = str(now)
             self._calibration_loaded = False
             self._close_source()
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from neckline._cv2 import cv2
 from neckline._native import quiet_native_stderr
+from neckline.cameras import camera_identity, list_cameras
 from neckline.errors import SourceError
 from neckline.files import file_kind, short
 
@@ -208,7 +209,8 @@ class CameraSource(FrameSource):
     live = True
 
     def __init__(self, index: int) -> None:
-        self.name = f"camera {index}"
+        # Named by the camera's stable identity, so its calibration follows it to another index.
+        self.name = camera_identity(index, list_cameras())
         self.index = index
         self._cap = cv2.VideoCapture(index)
         if not self._cap.isOpened():
@@ -277,13 +279,3 @@ def open_source(spec: str, *, sequence_fps: float = 10.0) -> FrameSource:
     if "%" in spec or "*" in spec or "?" in spec:
         return ImageSequenceSource(spec, sequence_fps)
     return VideoFileSource(spec)
-
-
-def available_cameras() -> list[int]:
-    """Indices of the video devices found (Linux: /dev/video*), for the settings dialog."""
-    indices = []
-    for path in glob.glob("/dev/video*"):
-        suffix = path.removeprefix("/dev/video")
-        if suffix.isdigit():
-            indices.append(int(suffix))
-    return sorted(indices)

@@ -20,6 +20,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from neckline.alerts import Alert
+from neckline.app.camera_names import camera_labels
 from neckline.app.guide import GuideWindow
 from neckline.app.icons import state_icon
 from neckline.app.notifier import DesktopNotifications
@@ -34,6 +35,7 @@ from neckline.app.wizard import CalibrationWizard
 from neckline.appstate import AppState
 from neckline.breaks import DeskEvent, DeskEventKind
 from neckline.calibration import Calibration
+from neckline.cameras import list_cameras
 from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
 from neckline.desktop_entry import set_autostart
 from neckline.engine import PostureEngine, Sample
@@ -49,7 +51,7 @@ from neckline.messages import (
 )
 from neckline.monitor import Status
 from neckline.schedule import AlertGate, pause_until
-from neckline.sources import available_cameras, is_camera
+from neckline.sources import is_camera
 from neckline.stretches import catalogue, stretch_for_break, stretches_for
 from neckline.tally import DayTally
 
@@ -545,7 +547,9 @@ class AppController(QObject):
 
     def open_settings(self) -> SettingsDialog:
         if self.settings is None:
-            self.settings = SettingsDialog(self.config, available_cameras(), self.window)
+            cameras = list_cameras()
+            self.settings = SettingsDialog(self.config, cameras, self.window,
+                                           camera_labels(cameras))
             self.settings.applied.connect(self.apply_config)
             self.settings.preview_requested.connect(self.show_example_alert)
             self.settings.finished.connect(lambda _r: setattr(self, "settings", None))

@@ -14,6 +14,7 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 from PyQt6.QtWidgets import QApplication
 
+from neckline.cameras import chosen_index, list_cameras
 from neckline.config import Config, user_data_dir
 from neckline.errors import NecklineError
 
@@ -85,7 +86,9 @@ def run_app(config: Config, source: str | None) -> int:
     QLocalServer.removeServer(server_name())
     server = QLocalServer()
     server.listen(server_name())
-    controller = AppController(config, source if source is not None else str(config.camera.index))
+    if source is None:  # the camera chosen in Settings, wherever it is plugged in now
+        source = str(chosen_index(config.camera, list_cameras()))
+    controller = AppController(config, source)
 
     def on_connection() -> None:
         connection = server.nextPendingConnection()

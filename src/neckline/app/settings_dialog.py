@@ -38,6 +38,7 @@ from PyQt6.QtWidgets import (
 )
 
 from neckline.app.picture import fitted, frame_image
+from neckline.cameras import Camera, camera_identity, find_camera
 from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
 from neckline.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.errors import ConfigError
@@ -59,7 +60,7 @@ VIEWS = {"front": "In front of me (on or under the screen)",
          "side": "To my side (for the neck angle)"}
 # The words of the first page, also used to name a refused value.
 LABELS = {
-    "camera.index": "Camera",
+    "camera.id": "Camera",
     "camera.view": "Where the camera is",
     "app.alert_style": "How alerts appear",
     "app.sound": "Play a soft chime with each alert",
@@ -81,11 +82,15 @@ class SettingsDialog(QDialog):
     applied = pyqtSignal(object)  # the new Config
     preview_requested = pyqtSignal()  # "Show an example alert"
 
-    def __init__(self, config: Config, cameras: list[int], parent: QWidget | None = None) -> None:
+    def __init__(self, config: Config, cameras: list[Camera], parent: QWidget | None = None,
+                 labels: dict[str, str] | None = None) -> None:
+        """``cameras``: those connected now; ``labels``: identity -> the words for each (by
+        default the device's own name)."""
         super().__init__(parent)
         self.setWindowTitle("neckline settings")
         self.config = config
         self.cameras = cameras
+        self.camera_labels = labels or {c.identity: f"{c.name} ({c.device})" for c in cameras}
         self.fields: dict[str, QWidget] = {}  # "section.key" or "alerts.problem.part"
         self.labels: dict[str, str] = {}  # key -> the words shown beside its field
         tabs = QTabWidget()
@@ -136,8 +141,7 @@ class SettingsDialog(QDialog):
 
         camera = QGroupBox("Camera")
         form = QFormLayout(camera)
-        form.addRow(LABELS["camera.index"], self._editor("camera.index",
-                                                         self.config.camera.index, {}))
+        form.addRow(LABELS["camera.id"], self._camera_choice())
         view = QComboBox()
         for value, words in VIEWS.items():
             view.addItem(words, value)
@@ -291,7 +295,7 @@ class SettingsDialog(QDialog):
                     form.addRow(self.labels[key], margin)
                     continue
                 key = f"{section}.{f.name}"
-                if key in self.fields:
+                if key in self.fields or key == "camera.index":  # (chosen with camera.id)
                     continue
                 widget = self._editor(key, value, f.metadata)
                 widget.setToolTip(f.metadata["description"])
@@ -308,16 +312,23 @@ class SettingsDialog(QDialog):
         self.fields[key] = widget
         self.labels[key] = label or LABELS.get(key) or _words(key)
 
+    def _camera_choice(self) -> QComboBox:
+        """The cameras by name (data: identity); the chosen one stays listed while unplugged."""
+        combo = QComboBox()
+        camera = self.config.camera
+        current = camera.id or camera_identity(camera.index, self.cameras)
+        for c in self.cameras:
+            combo.addItem(self.camera_labels[c.identity], c.identity)
+        if combo.findData(current) < 0:
+            words = current.removeprefix("name:") if camera.id else f"Camera {camera.index}"
+            combo.addItem(f"{words} (not connected now)", current)
+        combo.setCurrentIndex(combo.findData(current))
+        self._field("camera.id", combo)
+        return combo
+
     def _editor(self, key: str, value: Any, meta: Any) -> QWidget:
         widget: QWidget
-        if key == "camera.index":
-            combo = QComboBox()
-            for index in sorted(set(self.cameras) | {value}):
-                found = "" if index in self.cameras else " (not found now)"
-                combo.addItem(f"Camera {index}{found}", index)
-            combo.setCurrentIndex(combo.findData(value))
-            widget = combo
-        elif isinstance(value, bool):
+        if isinstance(value, bool):
             check = QCheckBox()
             check.setChecked(value)
             widget = check
@@ -352,6 +363,13 @@ class SettingsDialog(QDialog):
             table[leaf] = _read(widget)
         if not self.quiet_box.isChecked():
             data["app"]["quiet_hours_start"] = data["app"]["quiet_hours_end"] = ""
+        # The camera by identity, and its index now (kept when it is not connected).
+        camera = data["camera"]
+        chosen = find_camera(camera["id"], self.cameras)
+        if camera["id"].startswith("camera "):  # no identity known: the index it stands for
+            camera["index"], camera["id"] = int(camera["id"].split()[1]), ""
+        elif chosen is not None:
+            camera["index"] = chosen.index
         return data
 
     def apply(self) -> bool:
