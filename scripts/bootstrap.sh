@@ -28,6 +28,8 @@ if [ "$extras" = test ]; then
               desktop-file-validate:desktop-file-utils; do
     command -v "${tool%%:*}" >/dev/null || need_apt+=("${tool##*:}")
   done
+  # Qt's GTK platform theme, through which the tests follow a desktop's dark scheme.
+  [[ "$known_libs" == *"libgtk-3.so.0 "* ]] || need_apt+=(libgtk-3-0)
 fi
 
 # Runs apt-get as root (directly, or through sudo), waiting for another program's apt lock and

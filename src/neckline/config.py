@@ -192,6 +192,8 @@ class AppConfig:
     start_on_login: bool = _opt(False, "Start neckline when you log in (an XDG autostart entry).")
     show_preview: bool = _opt(True, "Show the camera picture in the main window; monitoring "
                               "goes on when it is hidden.")
+    theme: str = _opt("system", "Colours: 'system' (follow the desktop's light or dark "
+                      "scheme), 'light' or 'dark'.", choices=("system", "light", "dark"))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from neckline.app.session_watch import SessionWatch
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.sound import Chime
 from neckline.app.stats_window import StatsWindow
+from neckline.app.theme import Theme
 from neckline.app.toast import Toast
 from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
@@ -90,6 +91,7 @@ class AppController(QObject):
         self.gate = AlertGate(config.app.quiet_hours_start, config.app.quiet_hours_end)
         self.tally = DayTally(now().date())
         self.chime = Chime()
+        self.theme = Theme(config.app.theme)
         self.status = Status("starting")
         self.sample: Sample | None = None
         self.calibration: Calibration | None = None
@@ -132,6 +134,7 @@ class AppController(QObject):
         w.statistics_requested.connect(self.open_statistics)
         w.preview_toggled.connect(self._set_preview)
         w.closing.connect(self.quit)
+        w.quit_requested.connect(self.quit)
         self.worker.sample_ready.connect(self._on_sample)
         self.worker.sample_ready.connect(self._settings_picture)
         self.worker.status_changed.connect(self._on_status)
@@ -583,6 +586,7 @@ class AppController(QObject):
         except (ConfigError, OSError) as e:
             self.window.show_notice(f"Settings apply now but could not be saved ({e}).")
         self.worker.monitor.set_config(config)
+        self.theme.set_choice(config.app.theme)
         self.gate.quiet_start = config.app.quiet_hours_start
         self.gate.quiet_end = config.app.quiet_hours_end
         if self.calibration is not None and self.calibration.view != config.camera.view:

@@ -9,7 +9,7 @@ pauses while the position is lost.
 from __future__ import annotations
 
 import numpy as np
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, Qt, QTimer, pyqtSignal
 from PyQt6.QtSvgWidgets import QSvgWidget
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from neckline.app.keys import closes_with_keys
+from neckline.app.theme import is_dark, recolour_figure
 from neckline.config import PROBLEMS
 from neckline.engine import Sample
 from neckline.guided import GuidedStretch
@@ -36,7 +38,8 @@ from neckline.stretches import Stretch, catalogue, figure_path
 
 def _figure(stretch: Stretch) -> QSvgWidget:
     widget = QSvgWidget()
-    widget.load(figure_path(stretch).read_bytes())
+    widget.setAccessibleName(f"Figure: {stretch.title}")
+    widget.load(recolour_figure(figure_path(stretch).read_bytes(), is_dark()))
     widget.setFixedSize(240, 260)
     return widget
 
@@ -68,25 +71,28 @@ class GuideWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("neckline stretch guide")
+        closes_with_keys(self)
         self.catalogue = catalogue()
         self.problem: str | None = None
         self.stretch: Stretch | None = None
         self.guided: GuidedDialog | None = None
         self.doctor: DoctorDialog | None = None
         self.filter = QComboBox()
+        self.filter.setAccessibleName("Show stretches for")
         self.filter.addItem("All stretches", None)
         for problem in PROBLEMS:
             self.filter.addItem(f"For: {TITLES[problem].lower()}", problem)
         self.filter.currentIndexChanged.connect(
             lambda _i: self.show_problem(self.filter.currentData()))
         self.list = QListWidget()
+        self.list.setAccessibleName("Stretches")
         self.list.currentItemChanged.connect(self._selected)
         self.fix_label = _label()
         left = QVBoxLayout()
         left.addWidget(self.filter)
         left.addWidget(self.list, 1)
         left.addWidget(self.fix_label)
-        doctor = QPushButton("When to see a doctor")
+        doctor = QPushButton("&When to see a doctor")
         doctor.clicked.connect(self.open_doctor)
         left.addWidget(doctor)
 
@@ -94,9 +100,9 @@ class GuideWindow(QWidget):
         self.title = _label()
         self.body = _label()
         self.body.setOpenExternalLinks(True)  # sources open in the system browser
-        self.start_button = QPushButton("Start guided stretch")
+        self.start_button = QPushButton("&Start guided stretch")
         self.start_button.clicked.connect(self.start_guided)
-        self.done_button = QPushButton("I did this stretch")
+        self.done_button = QPushButton("I &did this stretch")
         self.done_button.clicked.connect(self._mark_done)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
@@ -112,6 +118,7 @@ class GuideWindow(QWidget):
         detail_layout.addLayout(buttons)
         detail_layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("The stretch: steps and safety")
         scroll.setWidget(detail)
         scroll.setWidgetResizable(True)
         layout = QHBoxLayout(self)
@@ -142,6 +149,13 @@ class GuideWindow(QWidget):
                                "</p>" if problem else "")
         ids = [s.id for s in stretches]
         self.list.setCurrentRow(ids.index(stretch_id) if stretch_id in ids else 0)
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        """Light or dark changed: the figure is drawn again in the new colours."""
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.PaletteChange \
+                and self.stretch is not None:
+            self._selected(self.list.currentItem(), None)
 
     def _selected(self, item: QListWidgetItem | None, _previous: object) -> None:
         if item is None:

@@ -56,6 +56,7 @@ UNIT_OF_KEY = (("_s", " s"), ("_fps", " fps"), ("_deg", " °"), ("_cm", " cm"), 
 ALERT_STYLES = {"notification": "The desktop's notifications (a card if it has none)",
                 "toast": "A card near the corner of the screen", "tray": "A tray message",
                 "both": "A card and a tray message"}
+THEMES = {"system": "Follow the desktop", "light": "Light", "dark": "Dark"}
 VIEWS = {"front": "In front of me (on or under the screen)",
          "side": "To my side (for the neck angle)"}
 # The words of the first page, also used to name a refused value.
@@ -67,6 +68,7 @@ LABELS = {
     "app.quiet_hours_start": "Quiet hours from",
     "app.quiet_hours_end": "Quiet hours until",
     "app.start_on_login": "Start neckline when I log in",
+    "app.theme": "Colours",
     "history.daily_goal_percent": "Daily goal: good posture for at least",
     "breaks.remind": "Remind me to take a short break",
     "breaks.every_min": "after this long at the desk",
@@ -137,6 +139,12 @@ class SettingsDialog(QDialog):
         row.addWidget(self.preview_button)
         form.addRow(LABELS["app.alert_style"], row)
         form.addRow(sound)
+        theme = QComboBox()
+        for value, words in THEMES.items():
+            theme.addItem(words, value)
+        theme.setCurrentIndex(theme.findData(self.config.app.theme))
+        self._field("app.theme", theme)
+        form.addRow(LABELS["app.theme"], theme)
         layout.addWidget(alerts)
 
         camera = QGroupBox("Camera")
@@ -304,6 +312,7 @@ class SettingsDialog(QDialog):
                 layout.addWidget(box)
         layout.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Advanced settings")
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         return scroll
@@ -311,6 +320,7 @@ class SettingsDialog(QDialog):
     def _field(self, key: str, widget: QWidget, label: str | None = None) -> None:
         self.fields[key] = widget
         self.labels[key] = label or LABELS.get(key) or _words(key)
+        widget.setAccessibleName(self.labels[key])  # what a screen reader says for it
 
     def _camera_choice(self) -> QComboBox:
         """The cameras by name (data: identity); the chosen one stays listed while unplugged."""

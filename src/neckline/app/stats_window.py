@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QDate
+from PyQt6.QtCore import QDate, QEvent
 from PyQt6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -27,6 +27,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from neckline.app.keys import closes_with_keys, shortcut
+from neckline.app.theme import is_dark
 from neckline.config import PROBLEMS
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB
@@ -69,19 +71,22 @@ class StatsWindow(QWidget):
         self.shown: tuple[date, date] = (today(), today())
 
         buttons = QHBoxLayout()
-        for label, name in (("Today", "today"), ("This week", "week"),
-                            ("This month", "month")):
+        for label, name in (("T&oday", "today"), ("This &week", "week"),
+                            ("This &month", "month")):
             button = QPushButton(label)
             button.clicked.connect(lambda _=False, n=name: self.show_period(n))
             buttons.addWidget(button)
         self.start_edit, self.end_edit = QDateEdit(), QDateEdit()
-        for edit in (self.start_edit, self.end_edit):
+        for edit, name in ((self.start_edit, "From"), (self.end_edit, "To")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-        show_range = QPushButton("Show range")
+            edit.setAccessibleName(f"{name} (date)")
+        show_range = QPushButton("Show &range")
         show_range.clicked.connect(self._show_edited_range)
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Save the days shown as CSV or JSON")
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setToolTip("Save the days shown as CSV or JSON (Ctrl+E)")
+        shortcut(self, "Ctrl+E", self._choose_export_file)
+        closes_with_keys(self)
         self.export_button.clicked.connect(self._choose_export_file)
         buttons.addStretch(1)
         buttons.addWidget(QLabel("From"))
@@ -139,6 +144,14 @@ class StatsWindow(QWidget):
         if start > end:
             start, end = end, start
         self.show_range(start, end)
+
+    def changeEvent(self, event: QEvent | None) -> None:
+        """Light or dark changed: the charts take the new colours."""
+        super().changeEvent(event)
+        if event is not None and event.type() == QEvent.Type.PaletteChange:
+            for plot in (self.good_plot, self.heatmap_plot, self.problem_plot, self.alert_plot,
+                         self.trend_plot, self.forward_plot):
+                _colour_plot(plot)
 
     def refresh(self) -> None:
         """Reads the range shown again (new history has been written)."""
@@ -275,11 +288,25 @@ def _with_legend(plot: pg.PlotWidget, legend: QLabel) -> QWidget:
 
 def _plot(title: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(title=title)
+    plot.setAccessibleName(title)
+    plot.setProperty("title", title)
+    _colour_plot(plot)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     plot.setMinimumHeight(180)
     return plot
+
+
+def _colour_plot(plot: pg.PlotWidget) -> None:
+    """The chart's ground, axes and title in the colours in force (light or dark)."""
+    ground, ink = ("#1f2124", "#d5d8dd") if is_dark() else ("w", "#333333")
+    plot.setBackground(ground)
+    plot.setTitle(plot.property("title"), color=ink)
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setPen(pg.mkPen(ink))
+        axis.setTextPen(pg.mkPen(ink))
 
 
 def _day_ticks(stats: Stats) -> list[tuple[float, str]]:

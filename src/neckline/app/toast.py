@@ -8,6 +8,7 @@ from PyQt6.QtGui import QGuiApplication, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from neckline.app.icons import state_pixmap
+from neckline.app.theme import is_dark
 
 AUTO_HIDE_MS = 90_000
 
@@ -31,8 +32,10 @@ class Toast(QWidget):
         self.setObjectName("toast")
         frame = QFrame(self)
         frame.setObjectName("card")
-        frame.setStyleSheet("#card { background: #fdfaf3; border: 1px solid #d9cdb5;"
-                            " border-radius: 10px; } QLabel { color: #2b2b2b; }")
+        ground, edge, ink = ("#2b2d31", "#4a4d53", "#e6e8eb") if is_dark() \
+            else ("#fdfaf3", "#d9cdb5", "#2b2b2b")
+        frame.setStyleSheet(f"#card {{ background: {ground}; border: 1px solid {edge};"
+                            f" border-radius: 10px; }} QLabel {{ color: {ink}; }}")
         self.icon_label = QLabel()
         self.icon_label.setPixmap(state_pixmap(icon, 28))
         self.title_label = QLabel(f"<b>{title}</b>")

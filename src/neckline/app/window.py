@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.gauges import ProblemGauge
 from neckline.app.icons import COLOURS, state_pixmap
+from neckline.app.keys import shortcut
 from neckline.app.picture import frame_image
 from neckline.body import (
     LEFT_EAR,
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
     statistics_requested = pyqtSignal()
     preview_toggled = pyqtSignal(bool)
     closing = pyqtSignal()
+    quit_requested = pyqtSignal()  # Ctrl+Q
 
     def __init__(self, show_preview: bool = True, mirror: bool = True) -> None:
         super().__init__()
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.preview.setMinimumSize(480, 360)
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.preview.setStyleSheet("background: #1d1f23; color: #c9ccd1; border-radius: 6px;")
+        self.preview.setAccessibleName("Camera picture")
 
         self.state_icon = QLabel()
         self.state_label = QLabel()
@@ -105,7 +108,7 @@ class MainWindow(QMainWindow):
         side.addStretch(1)
         side.addWidget(self.notice_label)
 
-        self.pause_button = QPushButton("Pause")
+        self.pause_button = QPushButton("&Pause")
         pause_menu = QMenu(self.pause_button)
         for label, choice in (("For 15 minutes", "15min"), ("For 1 hour", "1h"),
                               ("Until tomorrow", "tomorrow")):
@@ -113,18 +116,23 @@ class MainWindow(QMainWindow):
             assert action is not None
             action.triggered.connect(lambda _=False, c=choice: self.pause_requested.emit(c))
         self.pause_button.setMenu(pause_menu)
-        self.resume_button = QPushButton("Resume")
+        self.resume_button = QPushButton("&Resume")
         self.resume_button.clicked.connect(self.resume_requested)
         self.resume_button.hide()
-        recalibrate = QPushButton("Recalibrate…")
+        recalibrate = QPushButton("Re&calibrate…")
         recalibrate.clicked.connect(self.recalibrate_requested)
-        stretches = QPushButton("Stretches…")
+        stretches = QPushButton("S&tretches…")
         stretches.clicked.connect(self.stretches_requested)
-        settings = QPushButton("Settings…")
+        settings = QPushButton("&Settings…")
+        settings.setToolTip("Settings (Ctrl+,)")
         settings.clicked.connect(self.settings_requested)
-        statistics = QPushButton("Statistics…")
+        statistics = QPushButton("St&atistics…")
         statistics.clicked.connect(self.statistics_requested)
-        self.preview_box = QCheckBox("Show preview")
+        self.preview_box = QCheckBox("Show pre&view")
+        # The usual keys: Ctrl+, settings, Ctrl+W closes (to the tray), Ctrl+Q quits.
+        shortcut(self, "Ctrl+,", self.settings_requested.emit)
+        shortcut(self, "Ctrl+W", self.close)
+        shortcut(self, "Ctrl+Q", self.quit_requested.emit)
         self.preview_box.setChecked(show_preview)
         self.preview_box.toggled.connect(self._toggle_preview)
 
