@@ -34,7 +34,7 @@ from neckline.history.stats import compute_stats
 
 def build(path: Path, today: date, days: int = 365) -> int:
     rng = random.Random(7)
-    rows, alerts, stretches = [], [], []
+    rows, alerts, stretches, at_desk = [], [], [], []
     with HistoryDB.open(path) as db:
         c = db.connection
         session = c.execute("INSERT INTO sessions (started, ended, camera, model) "
@@ -59,6 +59,14 @@ def build(path: Path, today: date, days: int = 365) -> int:
                                rng.choice(["stretched", "snoozed", "dismissed", "no_response"])))
             for _ in range(3):
                 stretches.append((start + rng.uniform(0, 28800), day.isoformat(), "chin_tuck"))
+            t = start  # stretches at the desk of 20-70 minutes, most ended by a break
+            while t < start + 8 * 3600:
+                seconds = rng.uniform(20, 70) * 60
+                away = rng.uniform(2, 12) * 60
+                ended = "break" if rng.random() < 0.8 else "paused"
+                at_desk.append((session, t, day.isoformat(), seconds, int(seconds // 1800),
+                                ended, away))
+                t += seconds + away
         columns = (["session_id", "minute", "day", "hour", "present_s", "good_s", "strained_s"]
                    + [f"strained_{p}_s" for p in PROBLEMS]
                    + [f"{k}_{m}" for m in METRICS for k in ("mean", "p90")])
@@ -68,6 +76,8 @@ def build(path: Path, today: date, days: int = 365) -> int:
             c.executemany("INSERT INTO alerts (session_id, t, day, problem, held_s, value, "
                           "response) VALUES (?,?,?,?,?,?,?)", alerts)
             c.executemany("INSERT INTO stretches (t, day, stretch) VALUES (?,?,?)", stretches)
+            c.executemany("INSERT INTO desk_stretches (session_id, start, day, seconds, "
+                          "reminders, ended_by, away_s) VALUES (?,?,?,?,?,?,?)", at_desk)
             # As the recorder does at each write: the day and hour rollups.
             refresh_rollups(c, {r[2] for r in rows})
     return len(rows)

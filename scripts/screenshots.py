@@ -12,6 +12,7 @@ Writes docs/screenshots/*.png.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -31,7 +32,8 @@ from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from neckline.app.controller import AppController  # noqa: E402
 from neckline.appstate import AppState  # noqa: E402
-from neckline.config import Config  # noqa: E402
+from neckline.breaks import DeskEvent, DeskEventKind  # noqa: E402
+from neckline.config import Config, apply_overrides  # noqa: E402
 from neckline.demo import demo_video  # noqa: E402
 from neckline.history.db import default_db_path  # noqa: E402
 
@@ -49,12 +51,20 @@ def grab(name: str, widget: QWidget | None) -> None:
     print(f"saved {name}.png", flush=True)
 
 
+def screen(name: str) -> None:
+    """The whole screen (a notification is the desktop's window, not ours)."""
+    subprocess.run(["import", "-window", "root", str(OUT / f"{name}.png")], check=True)
+    print(f"saved {name}.png", flush=True)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     build(default_db_path(), date.today() - timedelta(days=1), days=21)
     video = demo_video(HOME / "video")
-    c = AppController(Config(), str(video), state=AppState(onboarded=False))
+    # The alert card for the card screenshots; the desktop's notifications later, for a break.
+    config = apply_overrides(Config(), {"app": {"alert_style": "toast"}})
+    c = AppController(config, str(video), state=AppState(onboarded=False))
     c.start()
     steps: list[tuple[Callable[[], bool], Callable[[], None]]] = []
 
@@ -100,6 +110,22 @@ def main() -> int:
         (lambda: True, lambda: c.open_settings()),
         (lambda: c.settings is not None and c.settings.isVisible(), lambda: None),
         (lambda: True, lambda: grab("settings", c.settings)),
+        (lambda: True, lambda: c.settings.reject() if c.settings else None),
+        # A break reminder through the desktop's notifications (dunst), over the main window.
+        (lambda: True, lambda: c.apply_config(
+            apply_overrides(c.config, {"app": {"alert_style": "notification"}}))),
+        (lambda: True, c.show_window),
+        (lambda: True, lambda: c._remind_break(DeskEvent(DeskEventKind.REMINDER, 1800.0, 0.0,
+                                                         1800.0))),
+        (lambda: True, lambda: screen("break-notification")),
+        # Dark.
+        (lambda: True, lambda: c.apply_config(
+            apply_overrides(c.config, {"app": {"theme": "dark"}}))),
+        (lambda: True, lambda: grab("dark-main-window", c.window)),
+        (lambda: True, lambda: c.open_stretches("head_tilt")),
+        (lambda: True, lambda: grab("dark-stretch-guide", c.guide)),
+        (lambda: True, lambda: c.open_statistics().show_period("month")),
+        (lambda: True, lambda: grab("dark-statistics", c.stats_window)),
         (lambda: True, app.quit),
     ]
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Takes the README screenshots on a virtual X display: Xvfb, openbox (window decorations) and
-# trayer (a system tray). Needs the app set up (./neckline.sh once) and, on Debian/Ubuntu:
-#   apt-get install xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 openbox trayer
+# Takes the README screenshots on a virtual X display: Xvfb, openbox (window decorations),
+# trayer (a system tray) and, on a session bus of its own, dunst (desktop notifications).
+# Needs the app set up (./neckline.sh once) and, on Debian/Ubuntu:
+#   apt-get install xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 openbox trayer dunst \
+#     dbus-daemon imagemagick
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 display=":${NECKLINE_DISPLAY:-87}"
@@ -14,4 +16,5 @@ openbox >/dev/null 2>&1 &
 trayer --edge top --align right --widthtype pixel --width 96 --height 24 >/dev/null 2>&1 &
 sleep 1
 unset QT_QPA_PLATFORM
-"$here/.venv/bin/python" "$here/scripts/screenshots.py"
+dbus-run-session -- bash -c 'dunst >/dev/null 2>&1 & sleep 1; "$0" "$1"' \
+  "$here/.venv/bin/python" "$here/scripts/screenshots.py"

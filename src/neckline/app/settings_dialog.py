@@ -124,11 +124,7 @@ class SettingsDialog(QDialog):
 
         alerts = QGroupBox("Alerts")
         form = QFormLayout(alerts)
-        style = QComboBox()
-        for value, words in ALERT_STYLES.items():
-            style.addItem(words, value)
-        style.setCurrentIndex(style.findData(self.config.app.alert_style))
-        self._field("app.alert_style", style)
+        style = self._choice("app.alert_style", ALERT_STYLES, self.config.app.alert_style)
         sound = QCheckBox(LABELS["app.sound"])
         sound.setChecked(self.config.app.sound)
         self._field("app.sound", sound)
@@ -139,23 +135,15 @@ class SettingsDialog(QDialog):
         row.addWidget(self.preview_button)
         form.addRow(LABELS["app.alert_style"], row)
         form.addRow(sound)
-        theme = QComboBox()
-        for value, words in THEMES.items():
-            theme.addItem(words, value)
-        theme.setCurrentIndex(theme.findData(self.config.app.theme))
-        self._field("app.theme", theme)
-        form.addRow(LABELS["app.theme"], theme)
+        form.addRow(LABELS["app.theme"], self._choice("app.theme", THEMES,
+                                                      self.config.app.theme))
         layout.addWidget(alerts)
 
         camera = QGroupBox("Camera")
         form = QFormLayout(camera)
         form.addRow(LABELS["camera.id"], self._camera_choice())
-        view = QComboBox()
-        for value, words in VIEWS.items():
-            view.addItem(words, value)
-        view.setCurrentIndex(view.findData(self.config.camera.view))
-        self._field("camera.view", view)
-        form.addRow(LABELS["camera.view"], view)
+        form.addRow(LABELS["camera.view"], self._choice("camera.view", VIEWS,
+                                                        self.config.camera.view))
         # What the camera in use sees now (another one shows once applied).
         self.camera_picture = QLabel("No picture from the camera in use.")
         self.camera_picture.setFixedSize(192, 144)
@@ -321,6 +309,15 @@ class SettingsDialog(QDialog):
         self.fields[key] = widget
         self.labels[key] = label or LABELS.get(key) or _words(key)
         widget.setAccessibleName(self.labels[key])  # what a screen reader says for it
+
+    def _choice(self, key: str, choices: dict[str, str], value: str) -> QComboBox:
+        """A list of ``choices`` (value -> words) for ``key``, at ``value``."""
+        combo = QComboBox()
+        for option, words in choices.items():
+            combo.addItem(words, option)
+        combo.setCurrentIndex(combo.findData(value))
+        self._field(key, combo)
+        return combo
 
     def _camera_choice(self) -> QComboBox:
         """The cameras by name (data: identity); the chosen one stays listed while unplugged."""

@@ -152,6 +152,8 @@ class StatsWindow(QWidget):
             for plot in (self.good_plot, self.heatmap_plot, self.problem_plot, self.alert_plot,
                          self.trend_plot, self.forward_plot):
                 _colour_plot(plot)
+            if self.stats is not None and not self.stats.empty:  # the heatmap too
+                self._draw(self.stats)
 
     def refresh(self) -> None:
         """Reads the range shown again (new history has been written)."""
@@ -194,7 +196,8 @@ class StatsWindow(QWidget):
         self.heatmap_plot.clear()
         heat = np.array(stats.heatmap, dtype=float)  # [day][hour]
         image = pg.ImageItem(heat)
-        image.setColorMap(pg.ColorMap([0.0, 1.0], [(245, 246, 248), (224, 138, 18)]))
+        calm = (38, 40, 44) if is_dark() else (245, 246, 248)  # no strain: the chart's ground
+        image.setColorMap(pg.ColorMap([0.0, 1.0], [calm, (224, 138, 18)]))
         image.setLevels((0.0, max(1.0, float(heat.max()))))
         self.heatmap_plot.addItem(image)
         self.heatmap_plot.getAxis("bottom").setTicks([[(i + 0.5, label) for i, label in ticks]])
@@ -332,5 +335,5 @@ def _summary(stats: Stats, goal_percent: float) -> str:
              f"Stretches done: <b>{int(stats.total('stretches'))}</b>. "
              f"Alerts: <b>{sum(responses.values())}</b>"
              f" ({responses['stretched']} led to a stretch).<br>"
-             + breaks_words(stats).replace("Breaks: ", "Breaks taken: "))
+             + breaks_words(stats))
     return text + "<br>" + stats.goal(goal_percent).words()

@@ -55,7 +55,8 @@ def breaks_words(stats: Stats) -> str:
     """Breaks taken, per desk day, and the longest stretch at the desk in the period."""
     taken = int(stats.total("breaks"))
     days = sum(1 for d in stats.days if d.present_s)
-    per_day = f" ({taken / days:.1f} a day at the desk)" if days else ""
+    words = f"Breaks: {taken} taken ({taken / days:.1f} a day at the desk)" if taken and days \
+        else "Breaks: none taken"
     reminders = int(stats.total("break_reminders"))
-    return (f"Breaks: {taken} taken{per_day}; longest stretch at the desk "
-            f"{clock_words(stats.longest_at_desk_s)}; break reminders: {reminders}.")
+    return (f"{words}; longest stretch at the desk {clock_words(stats.longest_at_desk_s)}; "
+            f"break reminders: {reminders}.")
