@@ -26,7 +26,7 @@ def test_held_tilt_alerts_once_at_the_right_time(videos: dict[str, Path],
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     r = analyze_json(capsys, str(videos["held_tilt"]), "--calibrate", "5")
     assert set(r) == {"source", "duration_s", "frames", "frames_analyzed", "calibration",
-                      "summary", "timeline", "alerts", "ended_early_s"}
+                      "summary", "timeline", "alerts", "breaks", "ended_early_s"}
     assert r["ended_early_s"] is None  # a whole file
     assert r["duration_s"] == pytest.approx(90.0)
     # every frame is read; while the picture is steady (held tilt included) 2 a second are
