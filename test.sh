@@ -7,4 +7,5 @@ cd "$here"
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

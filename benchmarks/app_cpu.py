@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from neckline.demo import Person, grace_hopper, write_video
+from neckline.capture.demo import Person, grace_hopper, write_video
 
 BIN = Path(sys.executable).parent
 

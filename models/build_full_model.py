@@ -6,7 +6,8 @@ Google's Tasks-API bundle of the full pose model cannot be downloaded here, but 
 ``pose_landmark_full.tflite``). A Tasks bundle is a zip of the two with TFLite metadata
 describing each image input, which this script writes with the metadata writer of that same
 wheel (newer wheels' writer is broken). Zip entries get fixed dates, so the result is
-byte-for-byte reproducible; its sha256 is recorded in neckline/models.py and models/README.md.
+byte-for-byte reproducible; its sha256 is recorded in src/neckline/landmarks/models.py and
+models/README.md.
 
 Usage: python3 models/build_full_model.py        (makes a throwaway venv under /tmp)
 """

@@ -30,12 +30,12 @@ for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
 from PyQt6.QtCore import QTimer  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from neckline.app.appstate import AppState  # noqa: E402
 from neckline.app.controller import AppController  # noqa: E402
-from neckline.appstate import AppState  # noqa: E402
-from neckline.breaks import DeskEvent, DeskEventKind  # noqa: E402
+from neckline.capture.demo import demo_video  # noqa: E402
 from neckline.config import Config, apply_overrides  # noqa: E402
-from neckline.demo import demo_video  # noqa: E402
 from neckline.history.db import default_db_path  # noqa: E402
+from neckline.posture.breaks import DeskEvent, DeskEventKind  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from history_scale import build  # noqa: E402

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from neckline.app.appstate import AppState
 from neckline.app.controller import AppController
-from neckline.appstate import AppState
+from neckline.capture.demo import Person, grace_hopper, write_video
 from neckline.config import Config
-from neckline.demo import Person, grace_hopper, write_video
 
 
 @pytest.fixture(autouse=True)

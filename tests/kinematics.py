@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 
-from neckline.body import FACE, LEFT_SHOULDER, N_LANDMARKS, RIGHT_SHOULDER, Body
-from neckline.geometry import focal_length_px
-from neckline.head import LEFT_IRIS, RIGHT_IRIS, Face
+from neckline.landmarks.body import FACE, LEFT_SHOULDER, N_LANDMARKS, RIGHT_SHOULDER, Body
+from neckline.landmarks.head import LEFT_IRIS, RIGHT_IRIS, Face
+from neckline.posture.geometry import focal_length_px
 
 WIDTH, HEIGHT, FOV = 640, 480, 60.0
 F = focal_length_px(WIDTH, FOV)

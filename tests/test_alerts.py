@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from neckline.alerts import Direction, ProblemTracker
+from neckline.posture.alerts import Direction, ProblemTracker
 
 
 def tracker(**kw: float) -> ProblemTracker:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from neckline.cli import main
+from neckline.commands.cli import main
 
 
 def analyze_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:

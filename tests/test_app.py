@@ -19,13 +19,14 @@ from pytestqt.qtbot import QtBot
 
 from conftest import Make
 from desktop import desktop
-from neckline.alerts import Alert
+from neckline.app.appstate import AppState
 from neckline.app.controller import NO_TRAY, AppController
+from neckline.app.desktop_entry import menu_path
 from neckline.app.main import server_name
 from neckline.app.placement import place
 from neckline.app.window import MainWindow
 from neckline.app.worker import RUNNING
-from neckline.appstate import AppState
+from neckline.capture.sources import is_camera
 from neckline.config import (
     BreaksConfig,
     Config,
@@ -33,9 +34,8 @@ from neckline.config import (
     load_config,
     user_config_path,
 )
-from neckline.desktop_entry import menu_path
-from neckline.sources import is_camera
-from neckline.stretches import catalogue
+from neckline.posture.alerts import Alert
+from neckline.stretches.catalogue import catalogue
 
 
 @pytest.fixture(autouse=True)

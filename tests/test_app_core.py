@@ -8,17 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from neckline.adaptive import AdaptiveRate
-from neckline.alerts import Alert
-from neckline.appstate import AppState, state_path
-from neckline.config import (
-    Config,
-    apply_overrides,
-    load_config,
-    overrides,
-    save_user_config,
-)
-from neckline.desktop_entry import (
+from neckline.app.appstate import AppState, state_path
+from neckline.app.desktop_entry import (
     add_to_menu,
     autostart_path,
     exec_line,
@@ -29,11 +20,20 @@ from neckline.desktop_entry import (
     remove_from_menu,
     set_autostart,
 )
-from neckline.engine import METRICS, Sample
+from neckline.config import (
+    Config,
+    apply_overrides,
+    load_config,
+    overrides,
+    save_user_config,
+)
 from neckline.errors import ConfigError
-from neckline.messages import alert_text, clock_words
-from neckline.schedule import AlertGate, in_quiet_hours, pause_until
-from neckline.tally import DayTally
+from neckline.live.adaptive import AdaptiveRate
+from neckline.live.schedule import AlertGate, in_quiet_hours, pause_until
+from neckline.live.tally import DayTally
+from neckline.posture.alerts import Alert
+from neckline.posture.engine import METRICS, Sample
+from neckline.posture.messages import alert_text, clock_words
 
 
 def sample(t: float, state: str = "good", tilt: float = 0.0) -> Sample:

@@ -1,20 +1,42 @@
-"""The core never imports Qt: only neckline.app may."""
+"""The layers: the core never imports Qt (only neckline.app may); every module of every stage
+is imported here, not just the packages' (sometimes empty) __init__ files. pyproject.toml's
+import-linter contracts, run by ./test.sh, check the same statically, with the order of the
+stages."""
 
 from __future__ import annotations
 
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import neckline
 
+PACKAGE = Path(neckline.__file__).parent
+
+
+def core_modules() -> list[str]:
+    return [m.name for m in pkgutil.walk_packages(neckline.__path__, "neckline.")
+            if not m.name.startswith("neckline.app") and m.name != "neckline.__main__"]
+
 
 def test_core_modules_do_not_import_qt() -> None:
-    core = [m.name for m in pkgutil.iter_modules(neckline.__path__, "neckline.")
-            if m.name not in ("neckline.app", "neckline.__main__")]
-    assert "neckline.engine" in core and "neckline.monitor" in core
+    core = core_modules()
+    for name in ("neckline.posture.engine", "neckline.live.monitor",
+                 "neckline.history.recorder", "neckline.commands.cli"):
+        assert name in core
     code = ("import sys\n" + "".join(f"import {name}\n" for name in core)
-            + "print(sorted(m for m in sys.modules if m.startswith('PyQt')))")
+            + "print(sorted(m for m in sys.modules if m.startswith(('PyQt', 'pyqtgraph'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout.strip()
     assert out == "[]"
+
+
+def test_the_package_reads_as_the_pipeline() -> None:
+    """At most 12 entries at the top, each stage a package that says what it owns."""
+    top = sorted(p.name for p in PACKAGE.iterdir() if p.name != "__pycache__")
+    assert len(top) <= 12, top
+    for stage in ("capture", "landmarks", "posture", "live", "stretches", "history", "commands",
+                  "app"):
+        doc = (PACKAGE / stage / "__init__.py").read_text()
+        assert doc.startswith('"""') and len(doc) > 80, stage

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neckline.body import (
+from neckline.landmarks.body import (
     LEFT_EAR,
     LEFT_SHOULDER,
     N_LANDMARKS,

@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from conftest import Make
 from neckline.app.controller import BreakOffer
-from neckline.breaks import BreakTimer, DeskEvent, DeskEventKind
-from neckline.cli import main
+from neckline.capture.demo import Person, grace_hopper, write_video
+from neckline.commands.cli import main
 from neckline.config import Config, apply_overrides
-from neckline.demo import Person, grace_hopper, write_video
-from neckline.messages import TITLES
-from neckline.stretches import catalogue, stretches_for
+from neckline.posture.breaks import BreakTimer, DeskEvent, DeskEventKind
+from neckline.posture.messages import TITLES
+from neckline.stretches.catalogue import catalogue, stretches_for
 
 REMINDER, BREAK, PAUSED = DeskEventKind.REMINDER, DeskEventKind.BREAK, DeskEventKind.PAUSED
 

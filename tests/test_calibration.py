@@ -5,16 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from neckline.calibration import (
+from neckline.config import CalibrationConfig
+from neckline.errors import CalibrationError
+from neckline.posture.calibration import (
     Calibration,
     compute_calibration,
     load_calibration,
     load_camera_calibration,
     save_calibration,
 )
-from neckline.config import CalibrationConfig
-from neckline.errors import CalibrationError
-from neckline.geometry import RawMeasures
+from neckline.posture.geometry import RawMeasures
 
 SETTINGS = CalibrationConfig()
 

@@ -11,7 +11,13 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from neckline.app.settings_dialog import SettingsDialog
-from neckline.cameras import Camera, camera_identity, chosen_index, find_camera, list_cameras
+from neckline.capture.cameras import (
+    Camera,
+    camera_identity,
+    chosen_index,
+    find_camera,
+    list_cameras,
+)
 from neckline.config import CameraConfig, Config, apply_overrides
 
 LOGITECH = "usb-046d_HD_Pro_Webcam_C920_8F3B1A2F-video-index0"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from neckline.cli import main
+from neckline.commands.cli import main
 from neckline.config import Config
-from neckline.models import MODELS, models_dir
+from neckline.landmarks.models import MODELS, models_dir
 
 NECKLINE = str(Path(sys.executable).parent / "neckline")
 

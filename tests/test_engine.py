@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from kinematics import HEIGHT, WIDTH, face_of, pose_body
-from neckline.body import LEFT_EAR, LEFT_SHOULDER, N_LANDMARKS, NOSE, Body
 from neckline.config import Config, apply_overrides
-from neckline.engine import AWAY_AFTER_S, PostureEngine, Sample
 from neckline.errors import CalibrationError
+from neckline.landmarks.body import LEFT_EAR, LEFT_SHOULDER, N_LANDMARKS, NOSE, Body
+from neckline.posture.engine import AWAY_AFTER_S, PostureEngine, Sample
 
 
 def run(engine: PostureEngine, start: float, end: float, bodies: list[Body]) -> list[Sample]:

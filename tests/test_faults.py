@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from neckline.cli import main
+from neckline.commands.cli import main
 
 LONG = "a" * 300  # over the 255 bytes a file name may have
 

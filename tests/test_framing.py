@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from kinematics import HEIGHT, WIDTH, face_of, pose_body
-from neckline.framing import framing_advice
-from neckline.head import Face
+from neckline.landmarks.head import Face
+from neckline.posture.framing import framing_advice
 
 
 def moved(face: Face, dx: float = 0.0, dy: float = 0.0, scale: float = 1.0) -> Face:

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from kinematics import FOV, HEIGHT, WIDTH, pose_body
-from neckline.body import LEFT_SHOULDER, N_LANDMARKS, Body
-from neckline.calibration import compute_calibration
 from neckline.config import Config
-from neckline.engine import PostureEngine
-from neckline.geometry import head_roll, measure
+from neckline.landmarks.body import LEFT_SHOULDER, N_LANDMARKS, Body
+from neckline.posture.calibration import compute_calibration
+from neckline.posture.engine import PostureEngine
+from neckline.posture.geometry import head_roll, measure
 
 
 def engine_after_neutral(noise_px: float = 0.0) -> PostureEngine:

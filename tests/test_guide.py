@@ -8,8 +8,8 @@ from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from neckline.app.guide import GuideWindow
-from neckline.engine import METRICS, Sample
-from neckline.stretches import stretches_for
+from neckline.posture.engine import METRICS, Sample
+from neckline.stretches.catalogue import stretches_for
 
 
 def sample(**values: float) -> Sample:

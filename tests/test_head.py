@@ -7,8 +7,8 @@ import pytest
 
 from kinematics import F, face_of, pose_body
 from neckline.config import Config
-from neckline.engine import PostureEngine, Sample
-from neckline.head import angles, read_head, rotation_of, steady_eye_distance
+from neckline.landmarks.head import angles, read_head, rotation_of, steady_eye_distance
+from neckline.posture.engine import PostureEngine, Sample
 
 
 @pytest.mark.parametrize(("pitch", "yaw", "roll"),

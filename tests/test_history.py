@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from neckline.alerts import Alert
-from neckline.cli import main
-from neckline.engine import METRICS, Sample
+from neckline.commands.cli import main
 from neckline.errors import NecklineError
 from neckline.history.db import (
     SCHEMA_VERSION,
@@ -28,6 +26,8 @@ from neckline.history.db import (
 )
 from neckline.history.recorder import HistoryRecorder, MinuteAggregator
 from neckline.history.stats import DayStats, Stats, compute_stats
+from neckline.posture.alerts import Alert
+from neckline.posture.engine import METRICS, Sample
 
 NINE = datetime(2026, 3, 2, 9, 0, 0).timestamp()  # a Monday, local time
 

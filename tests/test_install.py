@@ -60,8 +60,9 @@ def test_the_wheel_carries_the_models_figures_and_icon(installed: Path) -> None:
     for model in ("pose_landmarker_lite.task", "pose_landmarker_full.task",
                   "face_landmarker.task"):
         assert f"neckline-0.1.0.data/data/share/neckline/models/{model}" in names
-    assert "neckline/data/stretches.toml" in names and "neckline/data/neckline.svg" in names
-    assert "neckline/data/figures/chin_tuck.svg" in names
+    assert "neckline/stretches/data/stretches.toml" in names
+    assert "neckline/app/neckline.svg" in names
+    assert "neckline/stretches/data/figures/chin_tuck.svg" in names
 
 
 @pytest.mark.slow
@@ -70,7 +71,8 @@ def test_the_installed_neckline_analyses_a_clip_from_another_folder(
     env = _away_from_the_checkout()
     where = subprocess.run(
         [str(installed / "bin" / "python"), "-c",
-         "import neckline, neckline.models as m; print(neckline.__file__); print(m.models_dir())"],
+         "import neckline, neckline.landmarks.models as m; print(neckline.__file__); "
+         "print(m.models_dir())"],
         cwd="/", env=env, capture_output=True, text=True, check=True).stdout.split()
     assert where[0].startswith(str(installed)) and where[1].startswith(str(installed))
     assert not where[1].startswith(str(ROOT))

@@ -28,7 +28,7 @@ from conftest import Make
 from desktop import desktop
 from neckline.app.theme import is_dark, recolour_figure
 from neckline.config import Config, apply_overrides
-from neckline.stretches import catalogue, figure_path
+from neckline.stretches.catalogue import catalogue, figure_path
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neckline._cv2 import cv2
-from neckline.alerts import Alert
-from neckline.breaks import DeskEventKind
-from neckline.calibration import Calibration, calibrations_dir
+from neckline.capture._cv2 import cv2
 from neckline.config import Config, apply_overrides
-from neckline.engine import Sample
-from neckline.monitor import Monitor, Status
+from neckline.live.monitor import Monitor, Status
+from neckline.posture.alerts import Alert
+from neckline.posture.breaks import DeskEventKind
+from neckline.posture.calibration import Calibration, calibrations_dir
+from neckline.posture.engine import Sample
 
 
 class Recorder:

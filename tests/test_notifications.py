@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from conftest import Make
 from desktop import Desktop, desktop
 from neckline.app.notifier import DesktopNotifications
-from neckline.messages import alert_text
+from neckline.posture.messages import alert_text
 from test_app import alert
 
 PICK_SNOOZE = "#!/bin/sh\ngrep -m1 Snooze\n"  # dunst's context menu, answered as a user would

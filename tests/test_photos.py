@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neckline.demo import Person, frame
-from neckline.geometry import head_roll
-from neckline.pose import PoseDetector
+from neckline.capture.demo import Person, frame
+from neckline.landmarks.pose import PoseDetector
+from neckline.posture.geometry import head_roll
 
 ANGLES = (-20.0, -12.0, -6.0, 6.0, 12.0, 20.0)
 WIDTHS = (260, 320, 380)

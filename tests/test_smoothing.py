@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neckline.smoothing import OneEuroFilter
+from neckline.posture.smoothing import OneEuroFilter
 
 
 def test_step_crosses_half_way_within_a_couple_of_seconds() -> None:

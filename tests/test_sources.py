@@ -5,9 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neckline._cv2 import cv2
+from neckline.capture._cv2 import cv2
+from neckline.capture.sources import ImageSequenceSource, VideoFileSource, open_source
 from neckline.errors import SourceError
-from neckline.sources import ImageSequenceSource, VideoFileSource, open_source
 
 
 def numbered_video(path: Path, frames: int, fps: float) -> Path:

@@ -10,8 +10,8 @@ import pytest
 from PyQt6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from neckline.alerts import Alert
 from neckline.app.stats_window import StatsWindow, period
+from neckline.posture.alerts import Alert
 from test_history import NINE, morning, record
 
 MONDAY = date(2026, 3, 2)

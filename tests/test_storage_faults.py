@@ -21,7 +21,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from conftest import Make
-from neckline.cli import main
+from neckline.commands.cli import main
 from neckline.errors import NecklineError
 from neckline.history.db import APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION, HistoryDB
 from neckline.history.recorder import HistoryRecorder

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from neckline.cli import main
+from neckline.commands.cli import main
 from neckline.config import PROBLEMS
-from neckline.engine import METRICS
-from neckline.figures import figures
-from neckline.guided import GuidedStretch
-from neckline.stretches import (
+from neckline.posture.engine import METRICS
+from neckline.stretches.catalogue import (
     STOP_WORDS,
     CatalogueError,
     catalogue,
@@ -20,6 +18,8 @@ from neckline.stretches import (
     parse_catalogue,
     stretches_for,
 )
+from neckline.stretches.figures import figures
+from neckline.stretches.guided import GuidedStretch
 
 REQUIRED = {"chin_tuck", "upper_trapezius_side_bend", "levator_scapulae", "neck_rotation",
             "shoulder_rolls", "shoulder_blade_squeeze", "shoulder_shrugs",
@@ -76,7 +76,8 @@ def test_figures_are_generated_by_the_project() -> None:
     generated = figures()
     assert set(generated) == {s.figure for s in catalogue().stretches.values()}
     for name, text in generated.items():
-        assert (folder / name).read_text() == text, f"run python -m neckline.figures ({name})"
+        assert (folder / name).read_text() == text, \
+            f"run python -m neckline.stretches.figures ({name})"
         assert text.startswith("<svg") and "<title>" in text and "marker-end" in text
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neckline._cv2 import cv2
-from neckline.body import Body
-from neckline.demo import Person, frame
-from neckline.pose import PoseDetector
-from neckline.torso import ANCHOR_FRAMES, TorsoTracker
+from neckline.capture._cv2 import cv2
+from neckline.capture.demo import Person, frame
+from neckline.landmarks.body import Body
+from neckline.landmarks.pose import PoseDetector
+from neckline.landmarks.torso import ANCHOR_FRAMES, TorsoTracker
 
 
 def scaled(image: np.ndarray, k: float, centre: tuple[float, float]) -> np.ndarray:

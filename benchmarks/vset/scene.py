@@ -58,7 +58,7 @@ class Landmarkers:
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 
-        from neckline.models import load_model
+        from neckline.landmarks.models import load_model
 
         self._mp = mp
         self.face = vision.FaceLandmarker.create_from_options(vision.FaceLandmarkerOptions(

@@ -1,5 +1,5 @@
 import sys
 
-from neckline.cli import main
+from neckline.commands.cli import main
 
 sys.exit(main())

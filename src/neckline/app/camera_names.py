@@ -1,11 +1,11 @@
 """Camera names as the desktop knows them (QtMultimedia's ``QMediaDevices``), laid over the
-cameras video4linux lists (``neckline.cameras``), which give the index and stable identity."""
+cameras video4linux lists (``capture.cameras``), which give the index and stable identity."""
 
 from __future__ import annotations
 
 from PyQt6.QtMultimedia import QMediaDevices
 
-from neckline.cameras import Camera
+from neckline.capture.cameras import Camera
 
 
 def qt_camera_names() -> dict[str, str]:

@@ -19,8 +19,9 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
-from neckline.alerts import Alert
+from neckline.app.appstate import AppState
 from neckline.app.camera_names import camera_labels
+from neckline.app.desktop_entry import set_autostart
 from neckline.app.guide import GuideWindow
 from neckline.app.icons import state_icon
 from neckline.app.notifier import DesktopNotifications
@@ -33,16 +34,19 @@ from neckline.app.theme import Theme
 from neckline.app.toast import Toast
 from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
-from neckline.appstate import AppState
-from neckline.breaks import DeskEvent, DeskEventKind
-from neckline.calibration import Calibration
-from neckline.cameras import list_cameras
+from neckline.capture.cameras import list_cameras
+from neckline.capture.sources import is_camera
 from neckline.config import PROBLEMS, Config, apply_overrides, save_user_config
-from neckline.desktop_entry import set_autostart
-from neckline.engine import PostureEngine, Sample
 from neckline.errors import ConfigError, NecklineError
 from neckline.history.recorder import HistoryRecorder
-from neckline.messages import (
+from neckline.live.monitor import Status
+from neckline.live.schedule import AlertGate, pause_until
+from neckline.live.tally import DayTally
+from neckline.posture.alerts import Alert
+from neckline.posture.breaks import DeskEvent, DeskEventKind
+from neckline.posture.calibration import Calibration
+from neckline.posture.engine import PostureEngine, Sample
+from neckline.posture.messages import (
     BREAK_TITLE,
     PROBLEM_WORDS,
     STATE_WORDS,
@@ -50,11 +54,7 @@ from neckline.messages import (
     break_text,
     clock_words,
 )
-from neckline.monitor import Status
-from neckline.schedule import AlertGate, pause_until
-from neckline.sources import is_camera
-from neckline.stretches import catalogue, stretch_for_break, stretches_for
-from neckline.tally import DayTally
+from neckline.stretches.catalogue import catalogue, stretch_for_break, stretches_for
 
 from .worker import MonitorThread
 

@@ -29,11 +29,11 @@ from PyQt6.QtWidgets import (
 from neckline.app.keys import closes_with_keys
 from neckline.app.theme import is_dark, recolour_figure
 from neckline.config import PROBLEMS
-from neckline.engine import Sample
-from neckline.guided import GuidedStretch
-from neckline.messages import TITLES
-from neckline.safety import doctor_html
-from neckline.stretches import Stretch, catalogue, figure_path
+from neckline.posture.engine import Sample
+from neckline.posture.messages import TITLES
+from neckline.stretches.catalogue import Stretch, catalogue, figure_path
+from neckline.stretches.guided import GuidedStretch
+from neckline.stretches.safety import doctor_html
 
 
 def _figure(stretch: Stretch) -> QSvgWidget:

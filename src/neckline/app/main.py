@@ -14,7 +14,7 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 from PyQt6.QtWidgets import QApplication
 
-from neckline.cameras import chosen_index, list_cameras
+from neckline.capture.cameras import chosen_index, list_cameras
 from neckline.config import Config, user_data_dir
 from neckline.errors import NecklineError
 

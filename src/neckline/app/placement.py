@@ -9,7 +9,7 @@ from PyQt6.QtCore import QRect
 from PyQt6.QtGui import QGuiApplication, QScreen
 from PyQt6.QtWidgets import QWidget
 
-from neckline.appstate import AppState
+from neckline.app.appstate import AppState
 
 FIT = 0.9  # a new window takes at most this share of the screen's free area
 

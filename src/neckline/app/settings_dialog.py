@@ -37,10 +37,10 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from neckline.app.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.app.picture import fitted, frame_image
-from neckline.cameras import Camera, camera_identity, find_camera
+from neckline.capture.cameras import Camera, camera_identity, find_camera
 from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
-from neckline.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.errors import ConfigError
 
 # Each check as a sentence: "<words> [threshold] for [seconds]".

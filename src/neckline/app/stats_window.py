@@ -35,7 +35,7 @@ from neckline.history.db import HistoryDB
 from neckline.history.export import export
 from neckline.history.report import breaks_words
 from neckline.history.stats import RESPONSES, Stats, compute_stats
-from neckline.messages import GAUGE_LABELS, clock_words
+from neckline.posture.messages import GAUGE_LABELS, clock_words
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 

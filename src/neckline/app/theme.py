@@ -14,7 +14,7 @@ from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QGuiApplication, QPalette
 from PyQt6.QtWidgets import QApplication, QStyleFactory
 
-# Figure colours (neckline/data/figures) and what they become on a dark background.
+# Figure colours (neckline/stretches/data/figures) and what they become on a dark background.
 _FIGURE_DARK = {b'"white"': b'"#1f2328"', b'"#2b3440"': b'"#e3e7ed"',
                 b'"#b8bdc6"': b'"#5d6570"', b'"#2e9d5b"': b'"#46c27a"'}
 

@@ -23,7 +23,8 @@ from neckline.app.gauges import ProblemGauge
 from neckline.app.icons import COLOURS, state_pixmap
 from neckline.app.keys import shortcut
 from neckline.app.picture import frame_image
-from neckline.body import (
+from neckline.config import PROBLEMS
+from neckline.landmarks.body import (
     LEFT_EAR,
     LEFT_EYE,
     LEFT_SHOULDER,
@@ -33,9 +34,8 @@ from neckline.body import (
     RIGHT_SHOULDER,
     Body,
 )
-from neckline.config import PROBLEMS
-from neckline.engine import Sample
-from neckline.messages import GAUGE_LABELS, STATE_WORDS, gauge_reading
+from neckline.posture.engine import Sample
+from neckline.posture.messages import GAUGE_LABELS, STATE_WORDS, gauge_reading
 
 REPAINT_MS = 200
 _LINES = ((LEFT_EAR, RIGHT_EAR), (LEFT_SHOULDER, RIGHT_SHOULDER), (LEFT_EYE, RIGHT_EYE))

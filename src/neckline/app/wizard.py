@@ -24,12 +24,12 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.picture import fitted, frame_image
 from neckline.app.worker import MonitorThread
-from neckline.calibration import Calibration, distance_advice
-from neckline.checks import live_checks
-from neckline.engine import Sample
-from neckline.framing import GUIDE, framing_advice
-from neckline.monitor import Status
-from neckline.safety import doctor_html
+from neckline.live.monitor import Status
+from neckline.posture.calibration import Calibration, distance_advice
+from neckline.posture.checks import live_checks
+from neckline.posture.engine import Sample
+from neckline.posture.framing import GUIDE, framing_advice
+from neckline.stretches.safety import doctor_html
 
 COUNTDOWN_S = 3
 PICTURE_W, PICTURE_H = 256, 192

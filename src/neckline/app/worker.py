@@ -8,11 +8,11 @@ import weakref
 import numpy as np
 from PyQt6.QtCore import QObject, QThread, pyqtSignal
 
-from neckline.alerts import Alert
-from neckline.calibration import Calibration
 from neckline.config import Config
-from neckline.engine import Sample
-from neckline.monitor import Monitor, Status
+from neckline.live.monitor import Monitor, Status
+from neckline.posture.alerts import Alert
+from neckline.posture.calibration import Calibration
+from neckline.posture.engine import Sample
 
 RUNNING: weakref.WeakSet[MonitorThread] = weakref.WeakSet()
 """Every monitor thread ever started and not yet collected: tests check none is left running."""

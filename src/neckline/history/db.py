@@ -75,7 +75,7 @@ MIGRATIONS[3] = [
     "PRIMARY KEY (day, hour))",
     "INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes GROUP BY day, hour",
 ]
-# Version 4: stretches at the desk (neckline.breaks): when each began, how long it lasted, the
+# Version 4: stretches at the desk (posture.breaks): when each began, how long it lasted, the
 # break reminders it brought, and what ended it (a break, a pause; NULL while it runs or when the
 # session ended), so statistics can count breaks and the longest stretch per day.
 MIGRATIONS[4] = [

@@ -20,13 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from neckline.alerts import Alert
-from neckline.breaks import DeskEventKind
-from neckline.calibration import Calibration
 from neckline.config import PROBLEMS
-from neckline.engine import Sample
 from neckline.errors import NecklineError
 from neckline.history.db import METRICS, HistoryDB, is_locked, refresh_rollups
+from neckline.posture.alerts import Alert
+from neckline.posture.breaks import DeskEventKind
+from neckline.posture.calibration import Calibration
+from neckline.posture.engine import Sample
 
 MAX_FRAME_GAP_S = 2.0  # a sample stands for the time until the next one, up to this
 
@@ -136,7 +136,7 @@ class DeskStretch:
 
 
 class DeskLog:
-    """The stretches at the desk in the samples (neckline.breaks), as rows to write: the ones
+    """The stretches at the desk in the samples (posture.breaks), as rows to write: the ones
     that ended, and the running one, kept up to date."""
 
     def __init__(self) -> None:

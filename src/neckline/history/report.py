@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from neckline.history.stats import Stats
-from neckline.messages import clock_words
+from neckline.posture.messages import clock_words
 
 LABELS = {"head_tilt": "head tilted", "head_down": "head down", "forward_head": "head forward",
           "shoulders_uneven": "shoulders uneven", "too_close": "too close"}

@@ -1,0 +1,343 @@
+"""The live monitor: owns the camera (or video) and the pose model, and runs the engine.
+
+Pure Python: the desktop app runs ``Monitor.run`` in a worker thread and turns the listener
+calls into Qt signals; tests drive it directly. Commands (pause, resume, recalibrate, new config,
+stop) may come from any thread; the loop picks them up between frames and never spins:
+while paused or waiting to retry a camera it sleeps on an event.
+
+Every fault is a status, never an exception out of ``run``: no camera, camera busy, camera
+lost mid-session (retried with backoff until it comes back), black frames (a privacy
+shutter), a damaged model. While paused the camera is released.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from neckline.capture._cv2 import cv2
+from neckline.capture.cameras import chosen_index, list_cameras
+from neckline.capture.sources import CameraSource, Frame, FrameSource, open_source
+from neckline.config import Config
+from neckline.errors import CalibrationError, ModelError, SourceError
+from neckline.landmarks.detect import PersonDetector
+from neckline.live.adaptive import AdaptiveRate, adaptive_rate
+from neckline.posture.alerts import Alert
+from neckline.posture.calibration import (
+    Calibration,
+    load_camera_calibration,
+    save_calibration,
+)
+from neckline.posture.engine import PostureEngine, Sample
+
+RETRY_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+BLACK_LEVEL = 8.0  # mean grey level under which a frame counts as black (0-255)
+BLACK_AFTER_S = 2.0
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the monitor is doing. ``kind`` is one of: starting, running, paused,
+    camera_missing, camera_busy, camera_lost, camera_black, source_unreadable, model_problem,
+    ended. ``message`` is one sentence for the user."""
+
+    kind: str
+    message: str = ""
+
+    @property
+    def is_problem(self) -> bool:
+        return self.kind in PROBLEM_KINDS
+
+
+PROBLEM_KINDS = ("camera_missing", "camera_busy", "camera_lost", "camera_black",
+                 "source_unreadable", "model_problem")
+_SOURCE_KIND = {"missing": "camera_missing", "busy": "camera_busy", "lost": "camera_lost",
+                "unreadable": "source_unreadable"}
+
+
+class MonitorListener(Protocol):
+    def on_sample(self, sample: Sample, preview: np.ndarray | None) -> None: ...
+    def on_status(self, status: Status) -> None: ...
+    def on_alert(self, alert: Alert) -> None: ...
+    def on_calibration(self, calibration: Calibration | None, error: str | None) -> None: ...
+
+
+class Monitor:
+    def __init__(self, config: Config, source: str, listener: MonitorListener, *,
+                 speed: float = 1.0, loop_video: bool = True, preview_width: int = 480,
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
+        self.config = config
+        self.source_spec = source
+        self.listener = listener
+        self.speed = speed  # video files play at this multiple of real time
+        self.loop_video = loop_video
+        self.preview_width = preview_width
+        self.preview_enabled = True
+        self.retry_delays = retry_delays
+        self._commands: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
+        self._wake = threading.Event()
+        self._stopped = False
+        self._paused = False
+        self._paused_at = 0.0
+        self._paused_by_user = False
+        self.source: FrameSource | None = None
+        self.frames_analysed = 0  # pictures given to the models (none while paused)
+        self._detector: PersonDetector | None = None
+        self.engine = PostureEngine(config)
+        self.rate = self._make_rate()
+        self.status = Status("starting")
+        self._offset = 0.0  # engine time = source time + offset, increasing across reopenings
+        self._last_t = 0.0
+        self._black_since: float | None = None
+        self._calibration_loaded = False
+        self._was_calibrating = False
+
+    # -- commands, from any thread -----------------------------------------------------------
+
+    def _send(self, command: str, arg: object = None) -> None:
+        self._commands.put((command, arg))
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._send("stop")
+
+    def pause(self, *, by_user: bool = True) -> None:
+        """Releases the camera until ``resume``. ``by_user`` False: the screen is locked or the
+        computer about to sleep, which counts as a break when long enough (posture.breaks)."""
+        self._send("pause", by_user)
+
+    def resume(self) -> None:
+        self._send("resume")
+
+    def recalibrate(self, seconds: float | None = None) -> None:
+        self._send("calibrate", seconds)
+
+    def cancel_calibration(self) -> None:
+        self._send("cancel_calibration")
+
+    def set_config(self, config: Config) -> None:
+        self._send("config", config)
+
+    # -- the loop, in the worker thread ------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self._close_source()
+            if self._detector is not None:
+                self._detector.close()
+                self._detector = None
+
+    def _run(self) -> None:
+        attempt = 0
+        while not self._stopped:
+            self._drain_commands()
+            if self._stopped:
+                break
+            if self._paused:
+                self._close_source()
+                self._set_status(Status("paused", "Paused; the camera is off."))
+                self._sleep(None)
+                continue
+            try:
+                if self._detector is None:
+                    self._detector = _make_detector(self.config)
+                if self.source is None:
+                    self._open_source()
+            except ModelError as e:
+                self._set_status(Status("model_problem", str(e)))
+                self._sleep(self.retry_delays[-1])
+                continue
+            except SourceError as e:
+                self._set_status(Status(_SOURCE_KIND.get(e.kind, "source_unreadable"), str(e)))
+                self._sleep(self.retry_delays[min(attempt, len(self.retry_delays) - 1)])
+                attempt += 1
+                continue
+            attempt = 0
+            try:
+                self._stream()
+            except SourceError as e:  # lost mid-session: release, then retry with backoff
+                self._close_source()
+                self._set_status(Status(_SOURCE_KIND.get(e.kind, "camera_lost"), str(e)))
+                self._sleep(self.retry_delays[0])
+
+    def _stream(self) -> None:
+        """Frames until the source ends, a command needs the loop, or stop."""
+        assert self.source is not None and self._detector is not None
+        frames: Iterator[Frame] = self.source.sampled(lambda: self.rate.fps)
+        wall0: float | None = None
+        t0 = 0.0
+        for frame in frames:
+            if not self._commands.empty():
+                self._drain_commands()
+                if self._stopped or self._paused or self.source is None:
+                    return
+            if not self.source.live:  # play a video at its own pace (times speed)
+                if wall0 is None:
+                    wall0, t0 = time.monotonic(), frame.t
+                delay = wall0 + (frame.t - t0) / self.speed - time.monotonic()
+                if delay > 0 and self._sleep(delay):
+                    self._drain_commands()
+                    if self._stopped or self._paused or self.source is None:
+                        return
+            self._process(frame)
+        self._close_source()  # the video ended; the next loop continues after a gap
+        if not self.loop_video:
+            self._set_status(Status("ended", "The video has ended."))
+            self._sleep(None)
+
+    def _process(self, frame: Frame) -> None:
+        assert self._detector is not None
+        t = frame.t + self._offset
+        self._last_t = t
+        if self._is_black(frame.image, t):
+            return
+        bodies, faces = self._detector.detect(frame.image, t)
+        self.frames_analysed += 1
+        try:
+            sample = self.engine.update(t, bodies, faces)
+        except CalibrationError as e:
+            self.listener.on_calibration(None, str(e))
+            sample = self.engine.update(t, bodies, faces)
+        else:
+            if self._calibration_finished() and self.engine.calibration is not None \
+                    and self.source is not None:  # (not when the calibration was cancelled)
+                calibration = dataclasses.replace(self.engine.calibration,
+                                                  camera=self.source.name)
+                self.engine.calibration = calibration
+                try:
+                    save_calibration(calibration)
+                except CalibrationError as e:
+                    self.listener.on_calibration(calibration, str(e))
+                else:
+                    self.listener.on_calibration(calibration, None)
+        self.rate.update(sample)
+        self._set_status(Status("running"))
+        self.listener.on_sample(sample, self._preview(frame.image))
+        for alert in sample.alerts:
+            self.listener.on_alert(alert)
+
+    def _calibration_finished(self) -> bool:
+        finished = self._was_calibrating and not self.engine.calibrating
+        self._was_calibrating = self.engine.calibrating
+        return finished
+
+    def _is_black(self, image: np.ndarray, t: float) -> bool:
+        if float(image[::8, ::8].mean()) >= BLACK_LEVEL:
+            self._black_since = None
+            return False
+        if self._black_since is None:
+            self._black_since = t
+        if t - self._black_since >= BLACK_AFTER_S:
+            self.engine.reset()
+            self._set_status(Status("camera_black", "The camera shows only black; is a "
+                                    "privacy shutter closed or the lens covered?"))
+            return True
+        return False
+
+    def _preview(self, image: np.ndarray) -> np.ndarray | None:
+        if not self.preview_enabled:
+            return None
+        height, width = image.shape[:2]
+        if width <= self.preview_width:
+            return image.copy()
+        size = (self.preview_width, round(height * self.preview_width / width))
+        return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _open_source(self) -> None:
+        p = self.config.processing
+        self.source = open_source(self.source_spec, sequence_fps=p.sequence_fps)
+        self.engine.reset()
+        if not self._calibration_loaded:
+            self._calibration_loaded = True
+            try:
+                saved = load_camera_calibration(self.source.name)
+                if saved is None and isinstance(self.source, CameraSource):
+                    # Kept under the index by neckline before cameras had identities.
+                    saved = load_camera_calibration(f"camera {self.source.index}")
+            except CalibrationError as e:
+                self.listener.on_calibration(None, str(e))
+            else:
+                if saved is not None:
+                    self.engine.set_calibration(saved)
+                    self.rate = self._make_rate()
+
+    def _close_source(self) -> None:
+        if self.source is not None:
+            self.source.close()
+            self.source = None
+            # Time goes on while the camera is off: the next frame starts after a gap.
+            self._offset = self._last_t + 1.0
+
+    def _drain_commands(self) -> None:
+        while True:
+            try:
+                command, arg = self._commands.get_nowait()
+            except queue.Empty:
+                self._wake.clear()
+                return
+            if command == "stop":
+                self._stopped = True
+            elif command == "pause":
+                if not self._paused:
+                    self._paused_at = time.time()  # the wall clock: it counts time asleep
+                self._paused = True
+                self._paused_by_user = self._paused_by_user or bool(arg)
+            elif command == "resume":
+                if self._paused:
+                    self.engine.camera_off(max(time.time() - self._paused_at, 0.0),
+                                           by_user=self._paused_by_user)
+                self._paused = False
+                self._paused_by_user = False
+            elif command == "calibrate":
+                seconds = arg if isinstance(arg, float | int) else \
+                    self.config.calibration.seconds
+                self.engine.start_calibration(float(seconds))
+            elif command == "cancel_calibration":
+                self.engine.cancel_calibration()
+            elif command == "config" and isinstance(arg, Config):
+                self._apply_config(arg)
+
+    def _apply_config(self, config: Config) -> None:
+        old, self.config = self.config, config
+        detector_settings = ("model", "max_people", "visibility_floor", "head_model")
+        changed = any(getattr(old.processing, k) != getattr(config.processing, k)
+                      for k in detector_settings) or old.camera.view != config.camera.view
+        if changed and self._detector is not None:
+            self._detector.close()
+            self._detector = None
+        calibration = self.engine.calibration
+        self.engine = PostureEngine(config, calibration, self.engine.breaks)
+        self.rate = self._make_rate()
+        cameras = list_cameras()
+        before, now = chosen_index(old.camera, cameras), chosen_index(config.camera, cameras)
+        if before != now and self.source_spec == str(before):  # another camera chosen
+            self.source_spec = str(now)
+            self._calibration_loaded = False
+            self._close_source()
+
+    def _make_rate(self) -> AdaptiveRate:
+        return adaptive_rate(self.config, self.engine)
+
+    def _sleep(self, seconds: float | None) -> bool:
+        """Sleeps until a command arrives or ``seconds`` pass; True if woken by a command."""
+        return self._wake.wait(seconds)
+
+    def _set_status(self, status: Status) -> None:
+        if status != self.status:
+            self.status = status
+            self.listener.on_status(status)
+
+
+def _make_detector(config: Config) -> PersonDetector:
+    return PersonDetector(config.processing, config.camera.view)
