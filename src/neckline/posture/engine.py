@@ -224,13 +224,7 @@ class PostureEngine:
             return dataclasses.replace(self._seen, t=t, alerts=(), problems=problems,
                                        state="strained" if problems else "good")
         if not present or raw is None:
-            self._previous = None
-            self._bowed = None
-            self._seen = None
-            for tracker in self.trackers.values():
-                tracker.reset()
-            for f in self._filters.values():
-                f.reset()
+            self.reset()  # away: every timer restarts
             return Sample(t, False, "away", (), dict.fromkeys(METRICS))
         metrics = self._metrics(t, raw)
         alerts = []
