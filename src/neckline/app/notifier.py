@@ -43,6 +43,7 @@ class DesktopNotifications(QObject):
         self.bus = bus if bus is not None else QDBusConnection.sessionBus()
         self.shown: dict[int, object] = {}
         self._icon_folder = icon_folder
+        self._icons: dict[str, str] = {}  # state -> its PNG, written once
         if self.bus.isConnected():
             for signal, slot in (("ActionInvoked", self._on_action),
                                  ("NotificationClosed", self._on_closed)):
@@ -70,10 +71,11 @@ class DesktopNotifications(QObject):
         offered = ACTIONS if stretch else ACTIONS[2:]  # no stretch: only Snooze
         actions = [part for action in offered for part in action]
         hints = {"desktop-entry": "neckline", "category": "presence"}
-        icon_file = _icon_file(self._icon_folder, icon) if self._icon_folder else ""
+        if icon not in self._icons:
+            self._icons[icon] = _icon_file(self._icon_folder, icon) if self._icon_folder else ""
         reply = notifications.call(
             QDBus.CallMode.Block, "Notify", "neckline",
-            QDBusArgument(0, UINT), icon_file, title, text,
+            QDBusArgument(0, UINT), self._icons[icon], title, text,
             QDBusArgument(actions, STRINGS), hints, SHOWN_MS)
         if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
             return False

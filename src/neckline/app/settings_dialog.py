@@ -39,7 +39,7 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.app.picture import fitted, frame_image
-from neckline.capture.cameras import Camera, camera_identity, find_camera
+from neckline.capture.cameras import Camera, find_camera
 from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
 from neckline.errors import ConfigError
 
@@ -323,11 +323,13 @@ class SettingsDialog(QDialog):
         """The cameras by name (data: identity); the chosen one stays listed while unplugged."""
         combo = QComboBox()
         camera = self.config.camera
-        current = camera.id or camera_identity(camera.index, self.cameras)
+        at_index = next((c for c in self.cameras if c.index == camera.index), None)
+        # No identity chosen yet: the camera at the configured index, or "" (that index).
+        current = camera.id or (at_index.identity if at_index else "")
         for c in self.cameras:
             combo.addItem(self.camera_labels[c.identity], c.identity)
         if combo.findData(current) < 0:
-            words = current.removeprefix("name:") if camera.id else f"Camera {camera.index}"
+            words = current.removeprefix("name:") if current else f"Camera {camera.index}"
             combo.addItem(f"{words} (not connected now)", current)
         combo.setCurrentIndex(combo.findData(current))
         self._field("camera.id", combo)
@@ -371,12 +373,9 @@ class SettingsDialog(QDialog):
         if not self.quiet_box.isChecked():
             data["app"]["quiet_hours_start"] = data["app"]["quiet_hours_end"] = ""
         # The camera by identity, and its index now (kept when it is not connected).
-        camera = data["camera"]
-        chosen = find_camera(camera["id"], self.cameras)
-        if camera["id"].startswith("camera "):  # no identity known: the index it stands for
-            camera["index"], camera["id"] = int(camera["id"].split()[1]), ""
-        elif chosen is not None:
-            camera["index"] = chosen.index
+        chosen = find_camera(data["camera"]["id"], self.cameras)
+        if chosen is not None:
+            data["camera"]["index"] = chosen.index
         return data
 
     def apply(self) -> bool:

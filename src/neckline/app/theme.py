@@ -60,7 +60,7 @@ class Theme(QObject):
         assert isinstance(app, QApplication)
         self.app = app
         self._light_style = app.style().name() if app.style() is not None else "fusion"  # type: ignore[union-attr]
-        self.choice = choice
+        self.choice = ""  # none yet: set_choice below applies it
         self.dark = False
         hints = QGuiApplication.styleHints()
         assert hints is not None
@@ -69,7 +69,10 @@ class Theme(QObject):
         self.set_choice(choice)
 
     def set_choice(self, choice: str) -> None:
-        """"system", "light" or "dark"."""
+        """"system", "light" or "dark". The same choice again changes nothing (every Apply in
+        Settings comes here; repainting every window for it would be wasted)."""
+        if choice == self.choice:
+            return
         self.choice = choice
         if choice == "system":
             self.hints.unsetColorScheme()

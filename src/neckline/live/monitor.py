@@ -262,9 +262,11 @@ class Monitor:
             self._calibration_loaded = True
             try:
                 saved = load_camera_calibration(self.source.name)
-                if saved is None and isinstance(self.source, CameraSource):
+                legacy = f"camera {self.source.index}" \
+                    if isinstance(self.source, CameraSource) else self.source.name
+                if saved is None and legacy != self.source.name:
                     # Kept under the index by neckline before cameras had identities.
-                    saved = load_camera_calibration(f"camera {self.source.index}")
+                    saved = load_camera_calibration(legacy)
             except CalibrationError as e:
                 self.listener.on_calibration(None, str(e))
             else:
