@@ -84,19 +84,20 @@ def main() -> int:
         return c.guide
 
     def show_stretch() -> None:
-        c.toasts[-1].stretch_button.click()
+        c.delivery.toasts[-1].stretch_button.click()
 
     steps += [
-        (lambda: c.display_state() == "good", lambda: grab("onboarding", wizard())),
+        (lambda: c.session.display_state() == "good", lambda: grab("onboarding", wizard())),
         (lambda: True, start_calibration),
         (lambda: c.wizard is not None and c.wizard.progress.value() >= 40,
          lambda: grab("calibration", wizard())),
         (lambda: c.wizard is not None and c.wizard.calibration is not None,
          lambda: grab("calibration-done", wizard())),
         (lambda: True, lambda: wizard().accept()),
-        (lambda: c.sample is not None and c.sample.t > 13, lambda: grab("main-window", c.window)),
-        (lambda: bool(c.toasts), lambda: None),
-        (lambda: True, lambda: grab("alert-toast", c.toasts[-1])),
+        (lambda: c.session.sample is not None and c.session.sample.t > 13,
+         lambda: grab("main-window", c.window)),
+        (lambda: bool(c.delivery.toasts), lambda: None),
+        (lambda: True, lambda: grab("alert-toast", c.delivery.toasts[-1])),
         (lambda: True, show_stretch),
         (lambda: c.guide is not None and c.guide.isVisible(), lambda: None),
         (lambda: True, lambda: grab("stretch-guide", c.guide)),
@@ -105,7 +106,8 @@ def main() -> int:
          lambda: grab("guided-stretch", guide().guided)),
         (lambda: True, lambda: guide().guided.close()),
         (lambda: True, lambda: c.open_statistics().show_period("month")),
-        (lambda: c.stats_window is not None and c.stats_window.isVisible(), lambda: None),
+        (lambda: c.stats_window is not None and c.stats_window.isVisible()
+         and not c.stats_window.reading, lambda: None),
         (lambda: True, lambda: grab("statistics", c.stats_window)),
         (lambda: True, lambda: c.open_settings()),
         (lambda: c.settings is not None and c.settings.isVisible(), lambda: None),
@@ -125,7 +127,8 @@ def main() -> int:
         (lambda: True, lambda: c.open_stretches("head_tilt")),
         (lambda: True, lambda: grab("dark-stretch-guide", c.guide)),
         (lambda: True, lambda: c.open_statistics().show_period("month")),
-        (lambda: True, lambda: grab("dark-statistics", c.stats_window)),
+        (lambda: c.stats_window is not None and not c.stats_window.reading,
+         lambda: grab("dark-statistics", c.stats_window)),
         (lambda: True, app.quit),
     ]
 

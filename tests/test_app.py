@@ -46,7 +46,7 @@ def _no_thread_left_running() -> Iterator[None]:
 
 def wait_display(qtbot: QtBot, controller: AppController, state: str,
                  timeout: int = 30000) -> None:
-    qtbot.waitUntil(lambda: controller.display_state() == state, timeout=timeout)
+    qtbot.waitUntil(lambda: controller.session.display_state() == state, timeout=timeout)
     controller.window.refresh()
 
 
@@ -56,22 +56,22 @@ def test_window_and_tray_follow_the_engine(qtbot: QtBot, make: Make,
     assert c.tray is not None
     wait_display(qtbot, c, "good")
     assert c.window.state_label.text() == "Good posture"
-    assert c.tray.toolTip() == "neckline: Good posture"
+    assert c.tray.icon.toolTip() == "neckline: Good posture"
     assert "Not calibrated yet" in c.window.detail_label.text()
     # The lean starts 10 s into the video and tilts head and shoulders alike.
-    qtbot.waitUntil(lambda: c.sample is not None and "head_tilt" in c.sample.problems,
-                    timeout=30000)
+    qtbot.waitUntil(lambda: c.session.sample is not None
+                    and "head_tilt" in c.session.sample.problems, timeout=30000)
     c.window.refresh()
-    assert c.display_state() == "strained"
+    assert c.session.display_state() == "strained"
     assert "Head tilt" in c.window.state_label.text()
-    assert c.tray.toolTip() == "neckline: Strained"
+    assert c.tray.icon.toolTip() == "neckline: Strained"
     gauge = c.window.gauges["head_tilt"]
     assert gauge.strained and gauge.fraction is not None and gauge.fraction > 1.0
     assert "left" in gauge.text
     c.pause("15min")
     wait_display(qtbot, c, "paused")
-    assert c.tray.toolTip() == "neckline: Paused"
-    assert c.menu_actions["resume"].isVisible()
+    assert c.tray.icon.toolTip() == "neckline: Paused"
+    assert c.tray.actions["resume"].isVisible()
 
 
 def test_away_and_camera_problem_states(qtbot: QtBot, make: Make,
@@ -107,7 +107,7 @@ def test_pause_releases_the_camera_and_survives_a_restart(qtbot: QtBot, make: Ma
     again = AppController(Config(), str(videos["held_tilt"]), tray=False, state=AppState.load())
     try:
         again.start()
-        assert again.paused
+        assert again.session.paused
         qtbot.waitUntil(lambda: again.worker.monitor.status.kind == "paused", timeout=10000)
         assert again.worker.monitor.source is None
     finally:
@@ -132,7 +132,7 @@ def test_toast_actions(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> Non
     editor.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor, timeout=5000)
     c._on_alert(alert())
-    toast = c.toasts[-1]
+    toast = c.delivery.toasts[-1]
     assert toast.isVisible()
     assert "tilted to the left" in toast.text_label.text()
     assert toast.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
@@ -149,20 +149,20 @@ def test_toast_actions(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> Non
     assert c.guide.stretch is not None and c.guide.stretch.id == "upper_trapezius_side_bend"
 
     c._on_alert(alert("head_down", 25.0))
-    qtbot.mouseClick(c.toasts[-1].dismiss_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(c.delivery.toasts[-1].dismiss_button, Qt.MouseButton.LeftButton)
     assert responses[-1] == ("head_down", "dismissed")
-    assert not c.toasts
+    assert not c.delivery.toasts
 
     c._on_alert(alert("forward_head", 4.0))
-    qtbot.mouseClick(c.toasts[-1].close_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(c.delivery.toasts[-1].close_button, Qt.MouseButton.LeftButton)
     assert responses[-1] == ("forward_head", "dismissed")
-    assert not c.toasts
+    assert not c.delivery.toasts
 
     c._on_alert(alert("too_close", 41.0))
-    qtbot.mouseClick(c.toasts[-1].snooze_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(c.delivery.toasts[-1].snooze_button, Qt.MouseButton.LeftButton)
     assert responses[-1] == ("too_close", "snoozed")
     c._on_alert(alert())  # within the 15 minutes: not shown, recorded as no response
-    assert not c.toasts
+    assert not c.delivery.toasts
     assert responses[-1] == ("head_tilt", "no_response")
 
 
@@ -177,7 +177,7 @@ def test_quiet_hours_hold_alerts(qtbot: QtBot, make: Make, videos: dict[str, Pat
                                                 "quiet_hours_end": "23:59"}})
     c = make(videos["nobody"], config)
     c._on_alert(alert())
-    assert not c.toasts and c.responses[-1][1] == "no_response"
+    assert not c.delivery.toasts and c.responses[-1][1] == "no_response"
 
 
 def test_the_wizard_shows_the_picture_even_with_the_preview_off(
@@ -210,7 +210,7 @@ def test_calibration_that_gets_no_pictures_gives_up(qtbot: QtBot, make: Make,
     wizard = c.open_wizard(onboarding=False)
     wizard.countdown_s = 1
     wizard._watchdog.setInterval(300)  # the real wait is NO_PICTURE_S
-    qtbot.waitUntil(lambda: c.display_state() == "good", timeout=20000)
+    qtbot.waitUntil(lambda: c.session.display_state() == "good", timeout=20000)
     c.pause("1h")  # the camera is released: no more pictures
     qtbot.waitUntil(lambda: c.worker.monitor.status.kind == "paused", timeout=10000)
     qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
@@ -224,7 +224,7 @@ def test_calibration_wizard_succeeds_on_a_good_video(qtbot: QtBot, make: Make,
     c = make(videos["upright"])  # sitting still throughout: every live check holds
     wizard = c.open_wizard(onboarding=False)
     wizard.countdown_s = 1
-    qtbot.waitUntil(lambda: c.display_state() == "good", timeout=20000)
+    qtbot.waitUntil(lambda: c.session.display_state() == "good", timeout=20000)
     qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.calibration is not None or wizard.failure is not None,
                     timeout=30000)
@@ -233,7 +233,7 @@ def test_calibration_wizard_succeeds_on_a_good_video(qtbot: QtBot, make: Make,
     assert all("✔" in label.text() for label in wizard.check_labels), [
         label.text() for label in wizard.check_labels]
     assert "saved for this camera" in wizard.outcome.text()
-    assert c.calibration is wizard.calibration
+    assert c.session.calibration is wizard.calibration
     # The camera's picture with the framing guide, and the framing in words.
     assert not wizard.picture.pixmap().isNull()
     assert wizard.framing.text()
@@ -342,8 +342,8 @@ def test_hidden_preview_keeps_monitoring(qtbot: QtBot, make: Make,
     c = make(videos["held_tilt"])
     c.window.preview_box.setChecked(False)
     assert not c.worker.monitor.preview_enabled
-    count = len(c.tally.__dict__)
-    qtbot.waitUntil(lambda: c.tally.good_s > 0.5, timeout=20000)
+    count = len(c.session.tally.__dict__)
+    qtbot.waitUntil(lambda: c.session.tally.good_s > 0.5, timeout=20000)
     c.window.refresh()
     assert "still watching" in c.window.preview.text()
     assert count
@@ -439,9 +439,9 @@ def test_the_app_records_history_while_it_monitors(qtbot: QtBot, make: Make,
     path = tmp_path / "h.db"
     # Real-time playback: the app records wall-clock time, as it would from a camera.
     c = make(videos["held_tilt"], QUICK_FLUSH, speed=1.0, history_path=path)
-    qtbot.waitUntil(lambda: c.tally.good_s + c.tally.strained_s > 4, timeout=30000)
+    qtbot.waitUntil(lambda: c.session.tally.good_s + c.session.tally.strained_s > 4, timeout=30000)
     c._on_alert(alert())
-    qtbot.mouseClick(c.toasts[-1].stretch_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(c.delivery.toasts[-1].stretch_button, Qt.MouseButton.LeftButton)
     assert c.guide is not None
     qtbot.mouseClick(c.guide.done_button, Qt.MouseButton.LeftButton)
     stats_window = c.open_statistics()
@@ -474,12 +474,11 @@ def test_a_failing_history_write_is_shown(qtbot: QtBot, make: Make, videos: dict
     path = tmp_path / "h.db"
     c = make(videos["held_tilt"], QUICK_FLUSH, history_path=path)
     assert c.recorder is not None
-    qtbot.waitUntil(lambda: path.exists() and c.sample is not None, timeout=20000)
+    qtbot.waitUntil(lambda: path.exists() and c.session.sample is not None, timeout=20000)
     other = sqlite3.connect(path, timeout=10)  # another program breaks the database
     with other:
         other.execute("DROP TABLE minutes")
     other.close()
-    c._history_check.setInterval(200)
     qtbot.waitUntil(lambda: "Recording stopped" in c.window.notice_label.text(),
                     timeout=30000)
     assert "could not be written" in c.window.notice_label.text()

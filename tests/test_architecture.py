@@ -40,3 +40,25 @@ def test_the_package_reads_as_the_pipeline() -> None:
                   "app"):
         doc = (PACKAGE / stage / "__init__.py").read_text()
         assert doc.startswith('"""') and len(doc) > 80, stage
+
+
+def test_one_table_of_problem_facts() -> None:
+    """Every fact about a posture problem is declared once, in neckline.config.problems: no
+    other module keeps a table keyed by problem ids."""
+    import re
+
+    from neckline.config import PROBLEMS, REGISTRY, AlertsConfig
+
+    assert tuple(REGISTRY) == PROBLEMS
+    assert tuple(f for f in AlertsConfig.__dataclass_fields__ if f in PROBLEMS) == PROBLEMS
+    # A dict entry: the id in quotes as a key, after "{", "," or at the start of a line.
+    ids = "|".join(PROBLEMS)
+    key = re.compile(rf"""(?:^|[{{,])\s*["']({ids})["']\s*:""", re.M)
+    tables = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "problems.py":
+            continue
+        ids = set(key.findall(path.read_text(encoding="utf-8")))
+        if len(ids) >= 2:
+            tables[str(path.relative_to(PACKAGE))] = sorted(ids)
+    assert tables == {}

@@ -13,9 +13,8 @@ from conftest import Make
 from neckline.app.controller import BreakOffer
 from neckline.capture.demo import Person, grace_hopper, write_video
 from neckline.commands.cli import main
-from neckline.config import Config, apply_overrides
+from neckline.config import REGISTRY, Config, apply_overrides
 from neckline.posture.breaks import BreakTimer, DeskEvent, DeskEventKind
-from neckline.posture.messages import TITLES
 from neckline.stretches.catalogue import catalogue, stretches_for
 
 REMINDER, BREAK, PAUSED = DeskEventKind.REMINDER, DeskEventKind.BREAK, DeskEventKind.PAUSED
@@ -137,17 +136,17 @@ def test_the_app_reminds_a_break_and_offers_a_stretch_for_the_days_strain(
     at it."""
     config = apply_overrides(Config(), {"breaks": {"every_min": 1.0}})
     c = make(videos["held_tilt"], config)
-    qtbot.waitUntil(lambda: any(isinstance(t.subject, BreakOffer) for t in c.toasts),
+    qtbot.waitUntil(lambda: any(isinstance(t.subject, BreakOffer) for t in c.delivery.toasts),
                     timeout=60000)
-    card = next(t for t in c.toasts if isinstance(t.subject, BreakOffer))
+    card = next(t for t in c.delivery.toasts if isinstance(t.subject, BreakOffer))
     assert card.title_label.text() == "<b>Time for a short break</b>"
     assert "at your desk for a minute" in card.text_label.text()
     offer = card.subject
     assert isinstance(offer, BreakOffer) and offer.problem in ("head_tilt", "shoulders_uneven")
-    held = c.tally.strained_by_problem
+    held = c.session.tally.strained_by_problem
     assert held[offer.problem] == max(held.values())
     assert offer.stretch_id == stretches_for(offer.problem)[0]
-    assert f"{TITLES[offer.problem].lower()}: today's most held strain" in \
+    assert f"{REGISTRY[offer.problem].title.lower()}: today's most held strain" in \
         card.text_label.text()
     assert card.offer_label.text() == f"Try: {catalogue().stretches[offer.stretch_id].title}"
     qtbot.mouseClick(card.stretch_button, Qt.MouseButton.LeftButton)
@@ -161,21 +160,21 @@ def test_break_reminders_respect_pause_lock_quiet_hours_and_snooze(
     c = make(videos["nobody"])
     due = DeskEvent(DeskEventKind.REMINDER, 1800.0, 0.0, 1800.0)
     c._remind_break(due)
-    card = c.toasts[-1]
+    card = c.delivery.toasts[-1]
     assert "for 30 minutes" in card.text_label.text()
     assert card.offer_label.text() == "Try: " + catalogue().stretches["neck_rotation"].title
     qtbot.mouseClick(card.snooze_button, Qt.MouseButton.LeftButton)
-    assert not c.toasts
+    assert not c.delivery.toasts
     c._remind_break(due)  # snoozed (the same snooze as alerts)
-    assert not c.toasts
+    assert not c.delivery.toasts
     c.gate.snoozed_until = None
     c.pause("15min")
     c._remind_break(due)
-    assert not c.toasts
+    assert not c.delivery.toasts
     c.resume()
     c.gate.quiet_start, c.gate.quiet_end = "00:00", "23:59"
     c._remind_break(due)
-    assert not c.toasts
+    assert not c.delivery.toasts
     c.gate.quiet_start = c.gate.quiet_end = ""
     c._remind_break(due)
-    assert len(c.toasts) == 1
+    assert len(c.delivery.toasts) == 1

@@ -29,7 +29,7 @@ def watched(d: Desktop, make: Make, video: Path) -> AppController:
                                        f"neckline-test-{time.monotonic()}")
     c = make(video, speed=1.0)
     c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
-    assert c.session_watch.listening
+    assert c.pausing.watch.listening
     return c
 
 
@@ -37,33 +37,33 @@ def test_monitoring_holds_while_locked_or_asleep(qtbot: QtBot, make: Make,
                                                  videos: dict[str, Path]) -> None:
     with desktop(tray=False, bus=True, notifications=False) as d:
         c = watched(d, make, videos["upright"])
-        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=30000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=30000)
 
         send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
              True)
-        qtbot.waitUntil(lambda: c.status.kind == "paused", timeout=10000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "paused", timeout=10000)
         assert c.worker.monitor.source is None  # the camera is released
-        assert c.display_state() == "paused"
+        assert c.session.display_state() == "paused"
         assert "screen is locked" in c.window.detail
         count = c.worker.monitor.frames_analysed
         qtbot.wait(1500)
         assert c.worker.monitor.frames_analysed == count  # nothing analysed meanwhile
         send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
              False)
-        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=10000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=10000)
 
         # GNOME's own screen saver, and sleep (logind's PrepareForSleep).
         send(d, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", True)
-        qtbot.waitUntil(lambda: c.status.kind == "paused", timeout=10000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "paused", timeout=10000)
         send(d, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", False)
-        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=10000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=10000)
         send(d, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep",
              True)
-        qtbot.waitUntil(lambda: c.status.kind == "paused", timeout=10000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "paused", timeout=10000)
         assert "computer sleeps" in c.window.detail
         send(d, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep",
              False)
-        qtbot.waitUntil(lambda: c.status.kind == "running", timeout=10000)
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=10000)
 
 
 def test_a_pause_chosen_by_the_user_outlasts_an_unlock(qtbot: QtBot, make: Make,
@@ -73,9 +73,10 @@ def test_a_pause_chosen_by_the_user_outlasts_an_unlock(qtbot: QtBot, make: Make,
         c.pause("1h")
         send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
              True)
-        qtbot.waitUntil(lambda: c.session_watch.locked, timeout=10000)
+        qtbot.waitUntil(lambda: c.pausing.watch.locked, timeout=10000)
         send(d, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged",
              False)
-        qtbot.waitUntil(lambda: not c.session_watch.locked, timeout=10000)
+        qtbot.waitUntil(lambda: not c.pausing.watch.locked, timeout=10000)
         qtbot.wait(500)
-        assert c.paused and c.status.kind == "paused"  # still paused for the hour chosen
+        # still paused for the hour chosen
+        assert c.session.paused and c.session.status.kind == "paused"

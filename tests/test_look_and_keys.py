@@ -63,7 +63,7 @@ def test_dark_colours_reach_the_charts_the_figures_and_the_card(
     qtbot.waitUntil(lambda: stats.stats is not None, timeout=10000)
     assert _lightness(stats.good_plot) < 80
     c.show_example_alert()
-    assert _lightness(c.toasts[-1]) < 100
+    assert _lightness(c.delivery.toasts[-1]) < 100
     qtbot.wait(100)  # (windows made before the change hear of it through the event loop)
     assert _lightness(c.window.gauges["head_tilt"]) < 100
 

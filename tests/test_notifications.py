@@ -47,7 +47,7 @@ def test_alerts_go_to_the_desktop_notifications_and_their_answers_come_back(
             c.alert_response.connect(lambda a, r: answers.append((a.problem, r)))
 
             c._on_alert(alert())  # a click on the notification: the stretch for that strain
-            assert not c.toasts  # the desktop shows it, not the card
+            assert not c.delivery.toasts  # the desktop shows it, not the card
             qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
             dunstctl(d, "action", "0")
             qtbot.waitUntil(lambda: answers == [("head_tilt", "stretched")], timeout=10000)
@@ -84,6 +84,6 @@ def test_without_a_notification_service_the_card_is_shown(
                                            f"neckline-test-{time.monotonic()}")
         c = make(videos["nobody"])
         c.use_notifier(DesktopNotifications(icon_folder=tmp_path, bus=bus))
-        assert not c.notifier.available()
+        assert not c.delivery.notifier.available()
         c._on_alert(alert())
-        assert c.toasts and c.toasts[-1].isVisible()
+        assert c.delivery.toasts and c.delivery.toasts[-1].isVisible()

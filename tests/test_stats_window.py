@@ -17,6 +17,12 @@ from test_history import NINE, morning, record
 MONDAY = date(2026, 3, 2)
 
 
+def read(qtbot: QtBot, window: StatsWindow) -> StatsWindow:
+    """Waits for the window's reading thread to answer what it last asked."""
+    qtbot.waitUntil(lambda: not window.reading, timeout=10000)
+    return window
+
+
 def test_periods() -> None:
     wednesday = date(2026, 3, 4)
     assert period("today", wednesday) == (wednesday, wednesday)
@@ -27,6 +33,7 @@ def test_periods() -> None:
 def test_empty_history_is_a_friendly_page(qtbot: QtBot, tmp_path: Path) -> None:
     window = StatsWindow(tmp_path / "h.db", today=lambda: MONDAY)
     qtbot.addWidget(window)
+    read(qtbot, window)
     assert window.pages.currentWidget() is window.empty_label
     assert "No history yet" in window.empty_label.text()
 
@@ -37,7 +44,7 @@ def window_on_a_recorded_morning(qtbot: QtBot, tmp_path: Path) -> StatsWindow:
     record(path, morning(), [Alert(70.0, "head_tilt", 60.0, 15.0)])
     window = StatsWindow(path, today=lambda: date(2026, 3, 4))
     qtbot.addWidget(window)
-    return window
+    return read(qtbot, window)
 
 
 def test_charts_render_known_data(qtbot: QtBot, tmp_path: Path) -> None:
@@ -69,9 +76,11 @@ def test_a_range_and_today(qtbot: QtBot, tmp_path: Path) -> None:
     record(path, morning())
     window = StatsWindow(path, today=lambda: date(2026, 3, 4))
     qtbot.addWidget(window)
-    window.show_period("today")
+    read(qtbot, window).show_period("today")
+    read(qtbot, window)
     assert window.pages.currentWidget() is window.empty_label  # nothing on Wednesday
     window.show_range(date(2026, 2, 1), date(2026, 3, 31))
+    read(qtbot, window)
     assert window.stats is not None and len(window.stats.days) == 59
     assert window.pages.currentIndex() == 0
 
@@ -79,7 +88,7 @@ def test_a_range_and_today(qtbot: QtBot, tmp_path: Path) -> None:
 def test_a_damaged_database_is_reported_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "h.db"
     path.write_bytes(b"\x00garbage" * 1000)
-    window = StatsWindow(path, today=lambda: MONDAY)
+    window = read(qtbot, StatsWindow(path, today=lambda: MONDAY))
     qtbot.addWidget(window)
     # A file the user pointed at is reported, and left as it is (only neckline's own
     # database in its data folder is moved aside when damaged).
@@ -106,11 +115,13 @@ def test_counts_have_whole_ticks_units_stay_apart_and_legends_sit_below(
 def test_export_writes_the_days_shown(qtbot: QtBot, tmp_path: Path) -> None:
     window = window_on_a_recorded_morning(qtbot, tmp_path)
     out = tmp_path / "week.csv"
-    window.export_to(out)
+    with qtbot.waitSignal(window.exported, timeout=10000):
+        window.export_to(out)
     lines = out.read_text().splitlines()
     assert lines[0].startswith("record,time") and len(lines) == 1 + 3 + 1 + 1
     assert "Exported 5 records" in window.status.text()
-    window.export_to(tmp_path / "no-such-folder" / "x.json")
+    with qtbot.waitSignal(window.exported, timeout=10000):
+        window.export_to(tmp_path / "no-such-folder" / "x.json")
     assert window.status.text().startswith("Not exported:")
 
 
@@ -118,9 +129,10 @@ def test_the_window_reads_again_on_refresh(qtbot: QtBot, tmp_path: Path) -> None
     path = tmp_path / "h.db"
     window = StatsWindow(path, today=lambda: MONDAY)
     qtbot.addWidget(window)
-    assert window.pages.currentWidget() is window.empty_label
+    assert read(qtbot, window).pages.currentWidget() is window.empty_label
     record(path, morning())
     window.refresh()
+    read(qtbot, window)
     assert window.pages.currentIndex() == 0
 
 
@@ -129,4 +141,5 @@ def test_the_window_shows_the_daily_goal(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Daily goal (80% good)" in window.summary.text()
     window.goal_percent = 60.0
     window.refresh()
+    read(qtbot, window)
     assert "Daily goal (60% good)" in window.summary.text()

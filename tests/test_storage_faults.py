@@ -280,4 +280,4 @@ def test_a_state_folder_that_cannot_be_written_is_said_once_and_the_app_goes_on(
         c = make(videos["nobody"], onboarded=False)
         c.pause("15min")  # saves the pause: refused by the disk
         assert "cannot save what it remembers" in c.window.notice_label.text()
-        assert c.paused  # goes on, in memory
+        assert c.session.paused  # goes on, in memory

@@ -28,9 +28,8 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.keys import closes_with_keys
 from neckline.app.theme import is_dark, recolour_figure
-from neckline.config import PROBLEMS
+from neckline.config import PROBLEMS, REGISTRY
 from neckline.posture.engine import Sample
-from neckline.posture.messages import TITLES
 from neckline.stretches.catalogue import Stretch, catalogue, figure_path
 from neckline.stretches.guided import GuidedStretch
 from neckline.stretches.safety import doctor_html
@@ -81,7 +80,7 @@ class GuideWindow(QWidget):
         self.filter.setAccessibleName("Show stretches for")
         self.filter.addItem("All stretches", None)
         for problem in PROBLEMS:
-            self.filter.addItem(f"For: {TITLES[problem].lower()}", problem)
+            self.filter.addItem(f"For: {REGISTRY[problem].title.lower()}", problem)
         self.filter.currentIndexChanged.connect(
             lambda _i: self.show_problem(self.filter.currentData()))
         self.list = QListWidget()
@@ -167,7 +166,7 @@ class GuideWindow(QWidget):
             if old is not None and old.widget() is not None:
                 old.widget().deleteLater()  # type: ignore[union-attr]
         self.figure_holder.addWidget(_figure(stretch))
-        relieves = ", ".join(TITLES[p].lower() for p in stretch.problems)
+        relieves = ", ".join(REGISTRY[p].title.lower() for p in stretch.problems)
         self.title.setText(f"<h2>{stretch.title}</h2><p>Relieves: {relieves}.</p>"
                            f"<p><b>{stretch.dose}</b></p>")
         steps = "".join(f"<li>{step}</li>" for step in stretch.steps)

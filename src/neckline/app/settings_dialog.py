@@ -11,7 +11,6 @@ field and by the label the user sees, and the dialog stays open.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 import numpy as np
@@ -21,16 +20,13 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QTimeEdit,
     QVBoxLayout,
@@ -39,20 +35,11 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.app.picture import fitted, frame_image
+from neckline.app.settings_fields import UNIT_SUFFIX, editor, in_words, nested, number, words
 from neckline.capture.cameras import Camera, find_camera
-from neckline.config import PROBLEMS, Config, ProblemRule, apply_overrides
+from neckline.config import REGISTRY, Config, ProblemRule, apply_overrides
 from neckline.errors import ConfigError
 
-# Each check as a sentence: "<words> [threshold] for [seconds]".
-STRICTNESS = {
-    "head_tilt": "Head tilted sideways more than",
-    "head_down": "Head bent down more than",
-    "forward_head": "Head pushed forward more than",
-    "shoulders_uneven": "Shoulders uneven by more than",
-    "too_close": "Closer to the screen than calibrated by more than",
-}
-UNIT_SUFFIX = {"degrees": " °", "deg": " °", "cm": " cm", "percent": " %", "%": " %"}
-UNIT_OF_KEY = (("_s", " s"), ("_fps", " fps"), ("_deg", " °"), ("_cm", " cm"), ("_hz", " Hz"))
 ALERT_STYLES = {"notification": "The desktop's notifications (a card if it has none)",
                 "toast": "A card near the corner of the screen", "tray": "A tray message",
                 "both": "A card and a tray message"}
@@ -73,11 +60,11 @@ LABELS = {
     "breaks.remind": "Remind me to take a short break",
     "breaks.every_min": "after this long at the desk",
     "breaks.length_min": "being away this long counts as the break",
-    **{f"alerts.{p}.threshold": f"{words} (the number)" for p, words in STRICTNESS.items()},
-    **{f"alerts.{p}.dwell_s": f"{words} (how long)" for p, words in STRICTNESS.items()},
-    **{f"alerts.{p}.enabled": f"{words} (on or off)" for p, words in STRICTNESS.items()},
+    # Each check as a sentence: "<rule words> [threshold] for [seconds]".
+    **{f"alerts.{p.id}.threshold": f"{p.rule_words} (the number)" for p in REGISTRY.values()},
+    **{f"alerts.{p.id}.dwell_s": f"{p.rule_words} (how long)" for p in REGISTRY.values()},
+    **{f"alerts.{p.id}.enabled": f"{p.rule_words} (on or off)" for p in REGISTRY.values()},
 }
-ERROR_STYLE = "border: 2px solid #c8372d; border-radius: 3px;"
 
 
 class SettingsDialog(QDialog):
@@ -171,10 +158,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(quiet)
 
         goal_row = QHBoxLayout()
-        goal = _number(self.config.history.daily_goal_percent, 10.0, 100.0, " %")
+        meta = next(f for f in dataclasses.fields(self.config.history)
+                    if f.name == "daily_goal_percent").metadata
+        goal = number(self.config.history.daily_goal_percent, meta["lo"], meta["hi"], " %")
         goal.setDecimals(0)
-        goal.setToolTip(next(f for f in dataclasses.fields(self.config.history)
-                             if f.name == "daily_goal_percent").metadata["description"])
+        goal.setToolTip(meta["description"])
         self._field("history.daily_goal_percent", goal)
         goal_row.addWidget(QLabel(LABELS["history.daily_goal_percent"]))
         goal_row.addWidget(goal)
@@ -229,26 +217,27 @@ class SettingsDialog(QDialog):
                        "locking the screen) is the break, and the count starts again.")
         self._field("breaks.remind", box)
         form = QFormLayout(box)
-        for key, value, lo, hi in (("breaks.every_min", b.every_min, 1.0, 240.0),
-                                   ("breaks.length_min", b.length_min, 0.5, 30.0)):
-            number = _number(value, lo, hi, " min")
-            number.setDecimals(1 if key.endswith("length_min") else 0)
-            self._field(key, number)
-            form.addRow(LABELS[key], number)
+        declared = {f.name: f.metadata for f in dataclasses.fields(b)}
+        for name in ("every_min", "length_min"):
+            key, meta = f"breaks.{name}", declared[name]
+            minutes = number(getattr(b, name), meta["lo"], meta["hi"], " min")
+            minutes.setDecimals(1 if name == "length_min" else 0)
+            self._field(key, minutes)
+            form.addRow(LABELS[key], minutes)
         return box
 
     def _strictness_box(self) -> QGroupBox:
         box = QGroupBox("Alert me when, for longer than the time given, my…")
         grid = QGridLayout(box)
-        declared = {f.name: f for f in dataclasses.fields(self.config.alerts)}
-        for row, problem in enumerate(PROBLEMS):
-            rule: ProblemRule = getattr(self.config.alerts, problem)
-            lo, hi, unit = declared[problem].metadata["rule"]["threshold"]
-            enabled = QCheckBox(STRICTNESS[problem])
+        for row, facts in enumerate(REGISTRY.values()):
+            problem = facts.id
+            rule = self.config.alerts.rule(problem)
+            enabled = QCheckBox(facts.rule_words)
             enabled.setChecked(rule.enabled)
-            enabled.setToolTip(declared[problem].metadata["description"])
-            threshold = _number(rule.threshold, lo, hi, UNIT_SUFFIX.get(unit, ""))
-            dwell = _number(rule.dwell_s, 0.0, 3600.0, " s")
+            enabled.setToolTip(facts.about)
+            threshold = number(rule.threshold, *facts.threshold_range,
+                                UNIT_SUFFIX.get(facts.threshold_unit, ""))
+            dwell = number(rule.dwell_s, *facts.dwell_range, " s")
             grid.addWidget(enabled, row, 0)
             grid.addWidget(threshold, row, 1)
             grid.addWidget(QLabel("for"), row, 2)
@@ -284,16 +273,17 @@ class SettingsDialog(QDialog):
                 value = getattr(obj, f.name)
                 if isinstance(value, ProblemRule):  # the margin: the rest is on the first page
                     key = f"alerts.{f.name}.margin"
-                    declared = f.metadata["rule"]["threshold"]
-                    margin = _number(value.margin, 0.0, declared[1] / 2,
-                                     UNIT_SUFFIX.get(declared[2], ""))
-                    self._field(key, margin, f"{STRICTNESS[f.name]}: clears below, by")
+                    facts = REGISTRY[f.name]
+                    margin = number(value.margin, *facts.margin_range,
+                                     UNIT_SUFFIX.get(facts.threshold_unit, ""))
+                    self._field(key, margin, f"{facts.rule_words}: clears below, by")
                     form.addRow(self.labels[key], margin)
                     continue
                 key = f"{section}.{f.name}"
                 if key in self.fields or key == "camera.index":  # (chosen with camera.id)
                     continue
-                widget = self._editor(key, value, f.metadata)
+                widget = editor(key, value, f.metadata)
+                self._field(key, widget)
                 widget.setToolTip(f.metadata["description"])
                 form.addRow(self.labels[key], widget)
             if form.rowCount():
@@ -307,14 +297,14 @@ class SettingsDialog(QDialog):
 
     def _field(self, key: str, widget: QWidget, label: str | None = None) -> None:
         self.fields[key] = widget
-        self.labels[key] = label or LABELS.get(key) or _words(key)
+        self.labels[key] = label or LABELS.get(key) or words(key)
         widget.setAccessibleName(self.labels[key])  # what a screen reader says for it
 
     def _choice(self, key: str, choices: dict[str, str], value: str) -> QComboBox:
         """A list of ``choices`` (value -> words) for ``key``, at ``value``."""
         combo = QComboBox()
-        for option, words in choices.items():
-            combo.addItem(words, option)
+        for option, said in choices.items():
+            combo.addItem(said, option)
         combo.setCurrentIndex(combo.findData(value))
         self._field(key, combo)
         return combo
@@ -335,41 +325,11 @@ class SettingsDialog(QDialog):
         self._field("camera.id", combo)
         return combo
 
-    def _editor(self, key: str, value: Any, meta: Any) -> QWidget:
-        widget: QWidget
-        if isinstance(value, bool):
-            check = QCheckBox()
-            check.setChecked(value)
-            widget = check
-        elif isinstance(value, str) and meta.get("choices"):
-            combo = QComboBox()
-            combo.addItems(meta["choices"])
-            combo.setCurrentText(value)
-            widget = combo
-        elif isinstance(value, str):
-            widget = QLineEdit(value)
-        elif isinstance(value, int):
-            spin = QSpinBox()
-            spin.setRange(int(meta["lo"]), int(meta["hi"]))
-            spin.setValue(value)
-            widget = spin
-        else:
-            suffix = next((unit for end, unit in UNIT_OF_KEY if key.endswith(end)), "")
-            widget = _number(value, meta["lo"], meta["hi"], suffix)
-        self._field(key, widget)
-        return widget
-
     # -- reading it back -------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
         """The form as a nested dict, like the TOML file."""
-        data: dict[str, Any] = {}
-        for key, widget in self.fields.items():
-            *path, leaf = key.split(".")
-            table = data
-            for part in path:
-                table = table.setdefault(part, {})
-            table[leaf] = _read(widget)
+        data = nested(self.fields)
         if not self.quiet_box.isChecked():
             data["app"]["quiet_hours_start"] = data["app"]["quiet_hours_end"] = ""
         # The camera by identity, and its index now (kept when it is not connected).
@@ -384,7 +344,8 @@ class SettingsDialog(QDialog):
         try:
             config = apply_overrides(Config(), self.values(), "settings")
         except ConfigError as e:
-            self.error_label.setText("\n".join(self._in_words(p) for p in e.problems))
+            self.error_label.setText("\n".join(in_words(p, self.fields, self.labels)
+                                                for p in e.problems))
             return False
         self.error_label.setText("")
         if config != self.config:
@@ -392,55 +353,8 @@ class SettingsDialog(QDialog):
             self.applied.emit(config)
         return True
 
-    def _in_words(self, problem: str) -> str:
-        """A refusal with each setting named as on screen, its field marked."""
-        def name(match: re.Match[str]) -> str:
-            key = match.group(1)
-            widget = self.fields.get(key)
-            if widget is not None:
-                widget.setStyleSheet(ERROR_STYLE)
-            return f"“{self.labels[key]}”" if key in self.labels else match.group(0)
-
-        return re.sub(r"'([a-z_]+(?:\.[a-z_]+)+)'", name, problem.removeprefix("settings: "))
-
     def accept(self) -> None:
         if self.apply():
             super().accept()
 
 
-def _words(key: str) -> str:
-    """'processing.idle_rate_fps' -> 'Idle rate' (the unit is on the field itself)."""
-    leaf = key.rsplit(".", 1)[1]
-    for suffix, _unit in UNIT_OF_KEY:
-        leaf = leaf.removesuffix(suffix)
-    return leaf.replace("_", " ").capitalize().replace("Cva", "Neck angle (CVA)")
-
-
-def _number(value: float, lo: float, hi: float, suffix: str = "") -> QDoubleSpinBox:
-    """A number field showing as many decimals as the value and its range need: '600 s', not
-    '600.00'; angles and distances keep one decimal."""
-    spin = QDoubleSpinBox()
-    whole = suffix == " s" and float(value).is_integer() and hi - lo >= 20
-    spin.setDecimals(0 if whole else 1 if hi - lo >= 2 else 2)
-    spin.setRange(lo, hi)
-    spin.setSingleStep(1.0 if hi - lo >= 20 else 0.1)
-    spin.setSuffix(suffix)
-    spin.setValue(value)
-    return spin
-
-
-def _read(widget: QWidget) -> Any:
-    if isinstance(widget, QCheckBox):
-        return widget.isChecked()
-    if isinstance(widget, QGroupBox):  # a checkable box: on or off
-        return widget.isChecked()
-    if isinstance(widget, QComboBox):
-        data = widget.currentData()
-        return data if data is not None else widget.currentText()
-    if isinstance(widget, QTimeEdit):
-        return widget.time().toString("HH:mm")
-    if isinstance(widget, QLineEdit):
-        return widget.text().strip()
-    if isinstance(widget, QSpinBox | QDoubleSpinBox):
-        return widget.value()
-    raise TypeError(type(widget))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QDate, QEvent
+from PyQt6.QtCore import QDate, QEvent, pyqtSignal
 from PyQt6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -28,23 +28,20 @@ from PyQt6.QtWidgets import (
 )
 
 from neckline.app.keys import closes_with_keys, shortcut
+from neckline.app.stats_reader import Reading, StatsReader
 from neckline.app.theme import is_dark
-from neckline.config import PROBLEMS
-from neckline.errors import NecklineError
-from neckline.history.db import HistoryDB
-from neckline.history.export import export
+from neckline.config import PROBLEMS, REGISTRY
 from neckline.history.report import breaks_words
-from neckline.history.stats import RESPONSES, Stats, compute_stats
-from neckline.posture.messages import GAUGE_LABELS, clock_words
+from neckline.history.stats import RESPONSES, Stats
+from neckline.posture.messages import clock_words
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
 GREEN, GREY, AMBER = "#2e9d5b", "#b9bec7", "#e08a12"
 RESPONSE_COLOURS = {"stretched": GREEN, "snoozed": "#5b7fa6", "dismissed": "#8a8f98",
                     "no_response": "#d6d9de"}
-TREND_COLOURS = {"head_tilt": "#3b82c4", "head_down": "#c8372d", "forward_head": AMBER,
-                 "shoulders_uneven": "#7a4fb3"}
-ANGLE_METRICS = ("head_tilt", "head_down", "shoulders_uneven")  # degrees; forward head is cm
+# The trend charts: the problems measured in degrees on one, forward head (cm) on its own.
+ANGLE_METRICS = tuple(p for p in PROBLEMS if REGISTRY[p].threshold_unit == "degrees")
 EMPTY = ("<h2>No history yet</h2><p>neckline records your posture, as numbers only, while it "
          "watches. Come back after a session at your desk and your days will appear here.</p>")
 
@@ -60,6 +57,9 @@ def period(name: str, today: date) -> tuple[date, date]:
 
 
 class StatsWindow(QWidget):
+    shown_changed = pyqtSignal()  # the range asked for is read and drawn
+    exported = pyqtSignal(str)  # an export is done: what it did, in a sentence
+
     def __init__(self, db_path: Path | None = None, *,
                  today: Callable[[], date] = date.today, goal_percent: float = 80.0) -> None:
         super().__init__()
@@ -69,6 +69,12 @@ class StatsWindow(QWidget):
         self.today = today
         self.stats: Stats | None = None
         self.shown: tuple[date, date] = (today(), today())
+        self.reading = False  # a read of ``shown`` is under way
+        self.reader = StatsReader(db_path)  # (not a child: it outlives the C++ window briefly)
+        self.reader.read.connect(self._on_read)
+        self.reader.exported.connect(self._exported)
+        reader = self.reader
+        self.destroyed.connect(lambda _=None: reader.close())
 
         buttons = QHBoxLayout()
         for label, name in (("T&oday", "today"), ("This &week", "week"),
@@ -109,7 +115,8 @@ class StatsWindow(QWidget):
         self.good_legend = _legend([(GREY, "previous period"), (GREEN, "this period")])
         self.alert_legend = _legend([(RESPONSE_COLOURS[r], r.replace("_", " "))
                                      for r in RESPONSES])
-        self.trend_legend = _legend([(TREND_COLOURS[m], GAUGE_LABELS[m]) for m in ANGLE_METRICS])
+        self.trend_legend = _legend([(REGISTRY[m].colour, REGISTRY[m].gauge)
+                                     for m in ANGLE_METRICS])
         charts = QGridLayout()
         charts.addWidget(_with_legend(self.good_plot, self.good_legend), 0, 0)
         charts.addWidget(self.heatmap_plot, 0, 1)
@@ -160,24 +167,33 @@ class StatsWindow(QWidget):
         self.show_range(*self.shown)
 
     def show_range(self, start: date, end: date) -> None:
+        """Shows ``start`` to ``end``: the dates at once, the charts when the read is done."""
         self.shown = (start, end)
         self.start_edit.setDate(QDate(start.year, start.month, start.day))
         self.end_edit.setDate(QDate(end.year, end.month, end.day))
-        try:
-            with HistoryDB.open(self.db_path, write=False) as db:
-                self.stats = compute_stats(db.connection, start, end)
-                notice = db.notice
-        except NecklineError as e:
-            self.stats = None
-            self.empty_label.setText(f"<h2>Statistics unavailable</h2><p>{e}</p>")
+        self.reading = True
+        self.reader.request(start, end)
+
+    def _exported(self, said: str) -> None:
+        self.status.setText(said)
+        self.exported.emit(said)
+
+    def _on_read(self, reading: Reading) -> None:
+        if (reading.start, reading.end) != self.shown:
+            return  # an older request, overtaken by a newer one still being read
+        self.reading = False
+        self.stats = reading.stats
+        if reading.stats is None:
+            self.empty_label.setText(f"<h2>Statistics unavailable</h2><p>{reading.error}</p>")
             self.pages.setCurrentWidget(self.empty_label)
-            return
-        if self.stats.empty:
+        elif reading.stats.empty:
+            notice = reading.notice
             self.empty_label.setText(EMPTY + (f"<p>{notice}</p>" if notice else ""))
             self.pages.setCurrentWidget(self.empty_label)
-            return
-        self.pages.setCurrentIndex(0)
-        self._draw(self.stats)
+        else:
+            self.pages.setCurrentIndex(0)
+            self._draw(reading.stats)
+        self.shown_changed.emit()
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -211,7 +227,7 @@ class StatsWindow(QWidget):
         self.problem_plot.addItem(pg.BarGraphItem(
             x0=0, y=np.arange(len(PROBLEMS)), height=0.6,
             width=[minutes[p] for p in PROBLEMS], brush=AMBER))
-        self.problem_plot.getAxis("left").setTicks([[(i, GAUGE_LABELS[p])
+        self.problem_plot.getAxis("left").setTicks([[(i, REGISTRY[p].gauge)
                                                      for i, p in enumerate(PROBLEMS)]])
 
         self.alert_plot.clear()
@@ -235,7 +251,7 @@ class StatsWindow(QWidget):
                               (self.forward_plot, ("forward_head",))):
             plot.clear()
             for metric in metrics:
-                colour = TREND_COLOURS[metric]
+                colour = REGISTRY[metric].colour
                 values = np.array([np.nan if d.means[metric] is None else d.means[metric]
                                    for d in stats.days], dtype=float)
                 if np.isfinite(values).any():
@@ -256,20 +272,10 @@ class StatsWindow(QWidget):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
-        """Writes the days shown to ``path`` (JSON for a .json name, else CSV) and says so."""
-        start, end = self.shown
-        fmt = "json" if path.suffix.lower() == ".json" else "csv"
-        try:
-            with HistoryDB.open(self.db_path, write=False) as db, path.open("w", encoding="utf-8",
-                                                             newline="") as out:
-                count = export(db.connection, out, fmt, start, end)
-        except NecklineError as e:
-            self.status.setText(f"Not exported: {e}")
-            return
-        except OSError as e:
-            self.status.setText(f"Not exported: {path} cannot be written ({e.strerror}).")
-            return
-        self.status.setText(f"Exported {count} records ({start} to {end}) to {path}.")
+        """Writes the days shown to ``path`` (JSON for a .json name, else CSV) and says so when
+        it is done (``exported``)."""
+        self.status.setText(f"Exporting to {path}…")
+        self.reader.export(*self.shown, path)
 
 
 def _legend(items: list[tuple[str, str]]) -> QLabel:

@@ -23,7 +23,7 @@ from neckline.app.gauges import ProblemGauge
 from neckline.app.icons import COLOURS, state_pixmap
 from neckline.app.keys import shortcut
 from neckline.app.picture import frame_image
-from neckline.config import PROBLEMS
+from neckline.config import PROBLEMS, REGISTRY
 from neckline.landmarks.body import (
     LEFT_EAR,
     LEFT_EYE,
@@ -35,7 +35,7 @@ from neckline.landmarks.body import (
     Body,
 )
 from neckline.posture.engine import Sample
-from neckline.posture.messages import GAUGE_LABELS, STATE_WORDS, gauge_reading
+from neckline.posture.messages import STATE_WORDS, gauge_reading
 
 REPAINT_MS = 200
 _LINES = ((LEFT_EAR, RIGHT_EAR), (LEFT_SHOULDER, RIGHT_SHOULDER), (LEFT_EYE, RIGHT_EYE))
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet(f"color: {COLOURS['problem']};")
         self.notice_label.hide()
-        self.gauges = {p: ProblemGauge(GAUGE_LABELS[p]) for p in PROBLEMS}
+        self.gauges = {p: ProblemGauge(REGISTRY[p].gauge) for p in PROBLEMS}
 
         header = QHBoxLayout()
         header.addWidget(self.state_icon)
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         words = self.headline or STATE_WORDS.get(state, state)
         sample = self._sample
         if state == "strained" and sample is not None and sample.problems:
-            words = ", ".join(GAUGE_LABELS[p] for p in sample.problems)
+            words = ", ".join(REGISTRY[p].gauge for p in sample.problems)
         self.state_label.setText(words)
         self.detail_label.setText(self.detail)
         self.today_label.setText(self.today_text)

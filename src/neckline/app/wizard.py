@@ -232,12 +232,12 @@ class CalibrationWizard(QDialog):
             return
         self._timer.stop()
         self.countdown.setText("Hold still…")
-        status = self.worker.monitor.status
+        status = self.worker.status
         if status.is_problem:  # the camera was already gone before the countdown
             self._fail(f"{status.message} {CAMERA_HINT}")
             return
         self._watchdog.start()
-        self.worker.monitor.recalibrate(self.seconds)
+        self.worker.recalibrate(self.seconds)
 
     def _on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
         self._recent.append(sample)
@@ -270,7 +270,7 @@ class CalibrationWizard(QDialog):
         if not self._running:
             return
         self._timer.stop()
-        self.worker.monitor.cancel_calibration()
+        self.worker.cancel_calibration()
         self._on_calibration(None, reason)
 
     def _on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
@@ -302,7 +302,7 @@ class CalibrationWizard(QDialog):
         if self._running:
             self._timer.stop()
             self._watchdog.stop()
-            self.worker.monitor.cancel_calibration()
+            self.worker.cancel_calibration()
             self._running = False
         super().reject()
 

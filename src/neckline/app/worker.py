@@ -1,5 +1,7 @@
 """The one worker thread: it runs the core ``Monitor``, which owns the camera and the pose
-model, and turns the monitor's listener calls into Qt signals for the GUI thread."""
+model, and turns the monitor's listener calls into Qt signals for the GUI thread. The rest of
+the app asks the monitor for things only through the methods here, which queue them to the
+worker thread; nothing else touches the monitor."""
 
 from __future__ import annotations
 
@@ -41,6 +43,31 @@ class MonitorThread(QThread):
 
     def on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
         self.calibration_done.emit(calibration, error)
+
+    # From the GUI thread: each is queued to the monitor, which acts on it between frames.
+    def pause(self, *, by_user: bool = True) -> None:
+        self.monitor.pause(by_user=by_user)
+
+    def resume(self) -> None:
+        self.monitor.resume()
+
+    def recalibrate(self, seconds: float | None = None) -> None:
+        self.monitor.recalibrate(seconds)
+
+    def cancel_calibration(self) -> None:
+        self.monitor.cancel_calibration()
+
+    def set_config(self, config: Config) -> None:
+        self.monitor.set_config(config)
+
+    def set_preview(self, on: bool) -> None:
+        """Whether samples carry the picture (a flag the monitor reads at each frame)."""
+        self.monitor.preview_enabled = on
+
+    @property
+    def status(self) -> Status:
+        """The monitor's latest status (also sent by ``status_changed``)."""
+        return self.monitor.status
 
     def run(self) -> None:
         RUNNING.add(self)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neckline.capture.sources import FrameSource
-from neckline.config import PROBLEMS
+from neckline.config import PROBLEMS, REGISTRY
 from neckline.errors import CalibrationError
 from neckline.landmarks.detect import PersonDetector
 from neckline.live.adaptive import AdaptiveRate
@@ -161,19 +161,6 @@ def _account(result: Analysis, sample: Sample, dt: float) -> None:
         result.strained_seconds[problem] += dt
 
 
-DESCRIPTIONS = {
-    "head_tilt": "head tilted sideways",
-    "head_down": "head bent down",
-    "forward_head": "head pushed forward",
-    "shoulders_uneven": "shoulders uneven",
-    "too_close": "too close to the screen",
-}
-
-
-UNITS = {"head_tilt": "deg", "head_down": "deg", "forward_head": "cm",
-         "shoulders_uneven": "deg", "too_close": "cm"}
-
-
 def _clock(seconds: float) -> str:
     seconds = round(seconds)
     h, rest = divmod(seconds, 3600)
@@ -215,15 +202,15 @@ def summary_text(result: Analysis) -> str:
     strained = [(p, v) for p, v in result.strained_seconds.items() if v >= 0.5]
     if strained:
         lines.append("Strained time per problem:")
-        lines.extend(f"  {DESCRIPTIONS[p]:<26} {_clock(v)}" for p, v in strained)
+        lines.extend(f"  {REGISTRY[p].summary:<26} {_clock(v)}" for p, v in strained)
     if result.alerts:
         stretches = catalogue().stretches
         lines.append(f"Alerts ({len(result.alerts)}):")
         for a in result.alerts:
-            unit = UNITS[a.problem] if result.view == "front" or a.problem != "forward_head" \
-                else "deg CVA"
+            side_cva = result.view == "side" and a.problem == "forward_head"
+            unit = "deg CVA" if side_cva else REGISTRY[a.problem].value_unit
             titles = [stretches[i].title if i in stretches else i for i in a.stretches]
-            lines.append(f"  at {_clock(a.t)}: {DESCRIPTIONS[a.problem]} for {a.held_s:.0f} s "
+            lines.append(f"  at {_clock(a.t)}: {REGISTRY[a.problem].summary} for {a.held_s:.0f} s "
                          f"({a.value:+.1f} {unit}); try: {', '.join(titles)}")
     else:
         lines.append("Alerts: none.")

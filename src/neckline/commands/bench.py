@@ -90,7 +90,7 @@ def measure(source_spec: str, config: Config, frames: int = 200) -> dict[str, An
             PersonDetector(p, config.camera.view) as both:
         wall0, cpu0 = time.perf_counter(), time.process_time()
         engine = PostureEngine(config)
-        result = analyze(source, both, engine, rate_fps=adaptive_rate(config, engine),
+        result = analyze(source, both, engine, rate_fps=adaptive_rate(config, engine.calibration),
                          calibrate_s=5.0)
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     model_ms = _ms(model_times)["median"] + (_ms(face_times)["median"] if face_times else 0.0)

@@ -242,7 +242,7 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
         try:
             with PersonDetector(processing, config.camera.view) as detector:
                 result = analyze(source, detector, engine,
-                                 rate_fps=adaptive_rate(config, engine),
+                                 rate_fps=adaptive_rate(config, engine.calibration),
                                  calibrate_s=calibrate_s, progress=bar,
                                  observer=recording.observe if recording else None)
         finally:

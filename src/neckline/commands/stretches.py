@@ -7,8 +7,8 @@ import dataclasses
 from typing import Any
 
 from neckline.commands.output import print_json
+from neckline.config import REGISTRY
 from neckline.errors import NecklineError
-from neckline.posture.messages import TITLES
 from neckline.stretches.catalogue import Stretch, catalogue
 from neckline.stretches.safety import EMERGENCY, SEE_A_CLINICIAN
 
@@ -21,7 +21,7 @@ def _entry(stretch: Stretch) -> dict[str, Any]:
 
 def _text(stretch: Stretch) -> str:
     lines = [stretch.title, "=" * len(stretch.title),
-             "Relieves: " + ", ".join(TITLES[p].lower() for p in stretch.problems) + ".",
+             "Relieves: " + ", ".join(REGISTRY[p].title.lower() for p in stretch.problems) + ".",
              stretch.dose, ""]
     lines += [f"{i}. {step}" for i, step in enumerate(stretch.steps, 1)]
     lines += ["", "Take care:"] + [f"- {c}" for c in stretch.cautions]
@@ -57,7 +57,7 @@ def run_stretches(args: argparse.Namespace) -> int:
         print_json(out, indent=2)
         return 0
     if args.problem:
-        print(f"For {TITLES[args.problem].lower()}, most helpful first:")
+        print(f"For {REGISTRY[args.problem].title.lower()}, most helpful first:")
     for stretch in stretches:
         print(f"  {stretch.id:<27} {stretch.title:<28} {stretch.dose}")
     if args.problem:

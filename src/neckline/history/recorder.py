@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -177,21 +178,31 @@ def _passing(error: sqlite3.OperationalError) -> bool:
 
 
 class HistoryRecorder:
-    """Call from any thread; the writing happens in the recorder's own thread."""
+    """Call from any thread; the writing happens in the recorder's own thread.
+
+    ``on_change`` is called, in the writer thread, whenever ``notice``, ``error`` or ``writes``
+    changed: the app turns it into a signal instead of asking. With ``wait=False`` the database
+    is opened in the background and a failure to start arrives the same way (as ``error``)
+    instead of being raised, so a locked database never holds up the caller.
+    """
 
     def __init__(self, path: Path | None, *, camera: str, model: str, kind: str = "app",
-                 flush_s: float = 5.0, started: float | None = None) -> None:
+                 flush_s: float = 5.0, started: float | None = None,
+                 on_change: Callable[[], None] | None = None, wait: bool = True) -> None:
         self.path = path
         self.flush_s = flush_s
         self.notice: str | None = None  # a damaged database moved aside, for the user
         self.error: str | None = None  # recording stopped: the reason, for the user
         self.writes = 0  # batches written so far: a reader that saw fewer can look again
         self.started = started if started is not None else time.time()
+        self._on_change = on_change
         self._session = {"camera": camera, "model": model, "kind": kind}
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="neckline-history", daemon=True)
         self._thread.start()
+        if not wait:
+            return
         if not self._ready.wait(START_WAIT_S + 10.0):
             self.error = "Recording did not start: the history database did not answer."
         if self.error is not None:
@@ -233,6 +244,7 @@ class HistoryRecorder:
         except NecklineError as e:
             self.error = str(e)
             self._ready.set()
+            self._changed()
             return
         self.notice = db.notice
         connection = db.connection
@@ -252,9 +264,12 @@ class HistoryRecorder:
                                   f"could not be written ({e}).")
                     db.close()
                     self._ready.set()
+                    self._changed()
                     return
         session_id = int(cursor.lastrowid or 0)
         self._ready.set()
+        if self.notice:
+            self._changed()
         aggregator = MinuteAggregator()
         desk = DeskLog()
         finished: list[Minute] = []
@@ -296,22 +311,30 @@ class HistoryRecorder:
                         if not _passing(e) or (close_deadline is not None
                                                and time.monotonic() > close_deadline):
                             raise
+                        if not waiting:
+                            self.notice = (f"History is waiting to be written ({e}); nothing "
+                                           "is lost while neckline keeps running.")
+                            self._changed()
                         waiting = True
-                        self.notice = (f"History is waiting to be written ({e}); nothing is "
-                                       "lost while neckline keeps running.")
                         next_flush = time.monotonic() + min(self.flush_s, 1.0)
                         continue
                     if waiting:
                         waiting, self.notice = False, None
                     self.writes += 1
+                    self._changed()
                     finished, pending, desk.ended = [], [], []
                     next_flush = time.monotonic() + self.flush_s
                     if closing:
                         break
         except Exception as e:  # a full disk or a vanished file: stop recording, say why
             self.error = f"Recording stopped: the history database could not be written ({e})."
+            self._changed()
         finally:
             db.close()
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
 
     @staticmethod
     def _write(connection: Any, session_id: int, rows: list[dict[str, Any]],

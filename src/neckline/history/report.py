@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from neckline.config import problem
 from neckline.history.stats import Stats
 from neckline.posture.messages import clock_words
-
-LABELS = {"head_tilt": "head tilted", "head_down": "head down", "forward_head": "head forward",
-          "shoulders_uneven": "shoulders uneven", "too_close": "too close"}
 
 
 def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
@@ -28,7 +26,7 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
         lines.append(stats.goal(goal_percent).words())
     lines.append(f"Longest good streak: {stats.longest_good_streak_min} min. Stretches done: "
                  f"{int(stats.total('stretches'))}.")
-    strained = [f"{LABELS[p]} {round(m)} min" for p, m in stats.problem_minutes().items()
+    strained = [f"{problem(p).short} {round(m)} min" for p, m in stats.problem_minutes().items()
                 if m >= 0.5]
     lines.append("Strained: " + (", ".join(strained) if strained else "none") + ".")
     lines.append(breaks_words(stats))

@@ -4,8 +4,10 @@ frames a second to time a 60-second dwell), back to full at the first change."""
 
 from __future__ import annotations
 
-from neckline.config import PROBLEMS, Config
-from neckline.posture.engine import PostureEngine, Sample
+from neckline.config import Config
+from neckline.posture.calibration import Calibration
+from neckline.posture.engine import Sample
+from neckline.posture.thresholds import neutral_distance_cm, thresholds, usable
 
 
 class AdaptiveRate:
@@ -44,11 +46,11 @@ class AdaptiveRate:
         return False
 
 
-def adaptive_rate(config: Config, engine: PostureEngine) -> AdaptiveRate:
-    """The rate policy for ``config``, its tolerances from the engine's thresholds (for the
-    screen distance: the distance by which coming closer alerts)."""
+def adaptive_rate(config: Config, calibration: Calibration | None) -> AdaptiveRate:
+    """The rate policy for ``config``, its tolerances from the thresholds (for the screen
+    distance: the distance by which coming closer alerts)."""
     p = config.processing
-    thresholds = {problem: engine.threshold(problem) for problem in PROBLEMS
-                  if problem != "too_close"}
-    thresholds["too_close"] = engine.neutral_distance_cm - engine.threshold("too_close")
-    return AdaptiveRate(p.rate_fps, p.idle_rate_fps, p.idle_after_s, thresholds)
+    tolerances = thresholds(config, calibration)
+    tolerances["too_close"] = (neutral_distance_cm(usable(calibration, config))
+                               - tolerances["too_close"])
+    return AdaptiveRate(p.rate_fps, p.idle_rate_fps, p.idle_after_s, tolerances)

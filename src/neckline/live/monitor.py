@@ -329,7 +329,7 @@ class Monitor:
             self._close_source()
 
     def _make_rate(self) -> AdaptiveRate:
-        return adaptive_rate(self.config, self.engine)
+        return adaptive_rate(self.config, self.engine.calibration)
 
     def _sleep(self, seconds: float | None) -> bool:
         """Sleeps until a command arrives or ``seconds`` pass; True if woken by a command."""

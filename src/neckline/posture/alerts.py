@@ -12,13 +12,10 @@ view resets every timer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
+from neckline.config import Direction
 
-class Direction(Enum):
-    ABOVE = "above"  # strained when the value is above the threshold (e.g. head down)
-    BELOW = "below"  # strained when below (e.g. screen distance, side-view neck angle)
-    AWAY_FROM_ZERO = "abs"  # strained when |value| is above (tilts either way)
+__all__ = ["Alert", "Direction", "ProblemTracker"]
 
 
 @dataclass(frozen=True)

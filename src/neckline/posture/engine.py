@@ -9,14 +9,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from neckline.config import PROBLEMS, Config
+from neckline.config import PROBLEMS, REGISTRY, Config, Direction
 from neckline.landmarks.body import Body, choose_user
 from neckline.landmarks.head import Face, steady_eye_distance
-from neckline.posture.alerts import Alert, Direction, ProblemTracker
+from neckline.posture.alerts import Alert, ProblemTracker
 from neckline.posture.breaks import BreakTimer, DeskEvent, DeskEventKind
 from neckline.posture.calibration import Calibration, compute_calibration
 from neckline.posture.geometry import RawMeasures, forward_shift_cm, measure
 from neckline.posture.smoothing import OneEuroFilter
+from neckline.posture.thresholds import neutral_distance_cm, threshold, usable
 from neckline.stretches.catalogue import stretches_for
 
 METRICS = ("head_tilt", "neck_side_bend", "head_down", "forward_head", "shoulders_uneven",
@@ -37,15 +38,6 @@ AWAY_AFTER_S = 1.0
 # can follow a phantom a fraction of the user's size in an empty chair for minutes after they
 # left (benchmarks/breaks.py), which would hide every break.
 MIN_FACELESS_BODY_SHARE = 0.5
-# Raw measure whose calibration noise sets each relative problem's noise floor.
-_NOISE_KEY = {"head_tilt": "head_roll", "head_down": "head_pitch",
-              "shoulders_uneven": "shoulder_roll", "forward_head": "forward_head"}
-_DIRECTION = {"head_tilt": Direction.AWAY_FROM_ZERO, "shoulders_uneven": Direction.AWAY_FROM_ZERO,
-              "head_down": Direction.ABOVE, "forward_head": Direction.ABOVE,
-              "too_close": Direction.BELOW}
-# Screen distance: too close is judged against the user's own neutral distance, as a share of
-# it; before calibration against this nominal one, so that 20% closer is OSHA's 50 cm.
-NOMINAL_DISTANCE_CM = 62.5
 # Side view: the craniovertebral angle clears 2 deg above its limit (the smallest change that
 # matters clinically is 1.4 deg, ../shared/EVIDENCE.md).
 _CVA_MARGIN_DEG = 2.0
@@ -96,9 +88,7 @@ class PostureEngine:
     # -- calibration ------------------------------------------------------------------------
 
     def set_calibration(self, calibration: Calibration | None) -> None:
-        if calibration is not None and calibration.view != self.view:
-            calibration = None  # a side-view neutral means nothing to a front camera
-        self.calibration = calibration
+        self.calibration = usable(calibration, self.config)
         self.trackers = self._make_trackers()
 
     def reset(self) -> None:
@@ -126,25 +116,12 @@ class PostureEngine:
         self._calibration_frames = []
 
     def threshold(self, problem: str) -> float:
-        """The effective threshold: the configured one, raised to a multiple of how much the
-        measure wandered while the user sat still for calibration; or the side-view CVA limit."""
-        if problem == "forward_head" and self.view == "side":
-            return self.config.alerts.side_cva_limit_deg
-        rule = self.config.alerts.rule(problem)
-        if problem == "too_close":
-            return self.neutral_distance_cm * (1.0 - rule.threshold / 100.0)
-        key = _NOISE_KEY.get(problem)
-        if self.calibration is None or key is None:
-            return rule.threshold
-        wander = self.calibration.spread.get(key, 0.0)
-        return max(rule.threshold, self.config.calibration.noise_multiplier * wander)
+        """The effective threshold (``neckline.posture.thresholds``)."""
+        return threshold(problem, self.config, self.calibration)
 
     @property
     def neutral_distance_cm(self) -> float:
-        """The eye-to-screen distance the user calibrated at (NOMINAL_DISTANCE_CM before)."""
-        if self.calibration is not None and "eye_distance_cm" in self.calibration.neutral:
-            return self.calibration.neutral["eye_distance_cm"]
-        return NOMINAL_DISTANCE_CM
+        return neutral_distance_cm(self.calibration)
 
     def _make_trackers(self) -> dict[str, ProblemTracker]:
         alerts = self.config.alerts
@@ -153,7 +130,7 @@ class PostureEngine:
             rule = alerts.rule(problem)
             if not rule.enabled:
                 continue
-            direction, margin = _DIRECTION[problem], rule.margin
+            direction, margin = REGISTRY[problem].direction, rule.margin
             if problem == "too_close":  # the rule is in percent of the neutral distance
                 margin = self.neutral_distance_cm * rule.margin / 100.0
             if problem == "forward_head" and self.view == "side":

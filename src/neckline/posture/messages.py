@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
+from neckline.config import REGISTRY
 from neckline.posture.alerts import Alert
-
-TITLES = {
-    "head_tilt": "Head tilted",
-    "head_down": "Head bent down",
-    "forward_head": "Head pushed forward",
-    "shoulders_uneven": "Shoulders uneven",
-    "too_close": "Too close to the screen",
-}
-
 
 BREAK_TITLE = "Time for a short break"
 
@@ -19,7 +11,8 @@ BREAK_TITLE = "Time for a short break"
 def break_text(at_desk_s: float, break_min: float, stretch_title: str,
                problem: str | None) -> str:
     """The break reminder's sentence: how long at the desk, what to do, the stretch on offer."""
-    why = f" ({TITLES[problem].lower()}: today's most held strain)" if problem in TITLES else ""
+    why = (f" ({REGISTRY[problem].title.lower()}: today's most held strain)"
+           if problem in REGISTRY else "")
     length = f"{break_min:g} minute{'s' * (break_min != 1)}"
     return (f"You have been at your desk for {duration_words(at_desk_s)}. Stand up, move and "
             f"look into the distance for {length}; the count starts again when you are back. "
@@ -57,16 +50,8 @@ def alert_text(alert: Alert, view: str = "front") -> tuple[str, str]:
                 f"{v:.0f} cm), for {held}; sitting back eases your neck and eyes.")
     else:
         body = f"{alert.problem} for {held}."
-    return TITLES.get(alert.problem, alert.problem), body
-
-
-GAUGE_LABELS = {
-    "head_tilt": "Head tilt",
-    "head_down": "Head down",
-    "forward_head": "Forward head",
-    "shoulders_uneven": "Shoulders",
-    "too_close": "Screen distance",
-}
+    facts = REGISTRY.get(alert.problem)
+    return (facts.title if facts else alert.problem), body
 
 
 def gauge_reading(problem: str, metrics: dict[str, float | None], threshold: float,

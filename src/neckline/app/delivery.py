@@ -1,0 +1,82 @@
+"""Saying an alert or a break reminder to the user, the way the settings ask: the desktop's
+notification (with Show stretch and Snooze), the card near the corner, a tray message, a chime.
+Whichever way it went, the user's answer comes back once, by ``answered``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from neckline.app.notifier import DesktopNotifications
+from neckline.app.sound import Chime
+from neckline.app.toast import Toast
+from neckline.app.tray import Tray
+from neckline.posture.alerts import Alert
+from neckline.posture.breaks import DeskEvent
+
+
+@dataclass(frozen=True)
+class BreakOffer:
+    """A break reminder as shown: the stretch it offers, for which of today's strains."""
+
+    event: DeskEvent
+    problem: str | None
+    stretch_id: str
+
+
+class AlertDelivery(QObject):
+    answered = pyqtSignal(object, str)  # Alert or BreakOffer; stretched/snoozed/dismissed/...
+
+    def __init__(self, notifier: DesktopNotifications, tray: Tray | None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tray = tray
+        self.chime = Chime()
+        self.toasts: list[Toast] = []  # the cards on screen
+        self.use_notifier(notifier)
+
+    def use_notifier(self, notifier: DesktopNotifications) -> None:
+        """Desktop notifications go through ``notifier`` (tests give one on their own bus)."""
+        self.notifier = notifier
+        notifier.responded.connect(self.answered)
+
+    def tell(self, subject: Alert | BreakOffer, title: str, text: str,
+             stretch_title: str | None, icon: str, *, style: str, sound: bool) -> bool:
+        """Shows ``subject`` in ``style`` (app.alert_style); False when nothing will answer
+        (only a tray message was shown)."""
+        if sound:
+            self.chime.play()
+        if style == "notification" and self.notifier.show(
+                subject, title, text, stretch=stretch_title is not None, icon=icon):
+            return True  # the answer comes by signal
+        if style in ("tray", "both") and self.tray is not None:
+            self.tray.message(title, text, icon)
+        if style in ("notification", "toast", "both") or self.tray is None:
+            card = self.card(subject, title, text, stretch_title, icon)
+            card.responded.connect(lambda response, c=card: self._card_answered(c, response))
+            return True
+        return False
+
+    def card(self, subject: Alert | BreakOffer, title: str, text: str,
+             stretch_title: str | None, icon: str = "strained") -> Toast:
+        """The card for ``subject``, naming the stretch it offers, shown in the corner; its
+        answer is the caller's to connect (an example card's goes nowhere)."""
+        toast = Toast(subject, title, text, stretch_title, icon)
+        self.toasts.append(toast)
+        toast.responded.connect(lambda _r, t=toast: self._forget(t))
+        toast.show_in_corner()
+        return toast
+
+    def close_all(self) -> None:
+        """Every card still on screen is closed unanswered (at quit)."""
+        for toast in list(self.toasts):
+            toast.respond("no_response")
+
+    def _forget(self, toast: Toast) -> None:
+        if toast in self.toasts:
+            self.toasts.remove(toast)
+
+    def _card_answered(self, toast: Toast, response: str) -> None:
+        self._forget(toast)
+        self.answered.emit(toast.subject, response)

@@ -1,0 +1,132 @@
+"""The session as the windows see it: one observable model.
+
+It holds what the app knows this moment: the latest sample, the monitor's status, the
+calibration in use, the thresholds, today's tally, and whether monitoring is paused (by the user,
+or held while the screen is locked or the machine sleeps). It changes only when the
+controller hands it the worker's signals or the user's pause, and it tells every change by a
+signal the windows and the tray subscribe to (napari's ``model.events.x.connect``), so no window
+asks the worker or the monitor for anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import numpy as np
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from neckline.config import Config
+from neckline.live.monitor import Status
+from neckline.live.tally import DayTally
+from neckline.posture.calibration import Calibration
+from neckline.posture.engine import Sample
+from neckline.posture.messages import PROBLEM_WORDS, clock_words
+from neckline.posture.thresholds import thresholds, usable
+
+MAX_SAMPLE_GAP_S = 2.0
+"""A longer gap between two samples (a pause, a stall) counts as this much in today's tally."""
+
+
+class Session(QObject):
+    display_changed = pyqtSignal(str)  # the state word: good, strained, away, paused, ...
+    view_changed = pyqtSignal(str, str, str)  # the state word, its detail, a headline
+    sample_changed = pyqtSignal(object, object)  # Sample, preview image (BGR) or None
+    thresholds_changed = pyqtSignal(object, str)  # {problem: threshold}, the camera's view
+    today_changed = pyqtSignal(str)  # "Today: 2 h 05 min in good posture (81% …)"
+
+    def __init__(self, config: Config, now: Callable[[], datetime],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.now = now
+        self.tally = DayTally(now().date())
+        self.status = Status("starting")
+        self.sample: Sample | None = None
+        self.calibration: Calibration | None = None
+        self.paused = False  # by the user
+        self.paused_until: datetime | None = None
+        self.held_for = ""  # "locked" or "asleep" while monitoring is held for it
+        self.display = "starting"
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def add_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        previous, self.sample = self.sample, sample
+        if previous is not None:
+            self.tally.add(previous, min(max(sample.t - previous.t, 0.0), MAX_SAMPLE_GAP_S),
+                           self.now().date())
+        self.sample_changed.emit(sample, preview)
+        self.changed()
+
+    def set_status(self, status: Status) -> None:
+        self.status = status
+        self.changed()
+
+    def set_calibration(self, calibration: Calibration | None) -> None:
+        self.calibration = calibration
+        self.thresholds_changed.emit(self.thresholds(), self.config.camera.view)
+        self.changed()
+
+    def set_config(self, config: Config) -> None:
+        self.config = config
+        self.calibration = usable(self.calibration, config)
+        self.thresholds_changed.emit(self.thresholds(), config.camera.view)
+        self.changed()
+
+    def set_paused(self, until: datetime | None) -> None:
+        """Paused by the user until ``until``; None resumes."""
+        self.paused, self.paused_until = until is not None, until
+        self.changed()
+
+    def set_held_for(self, reason: str) -> None:
+        self.held_for = reason
+        self.changed()
+
+    # -- what it shows -----------------------------------------------------------------------
+
+    def thresholds(self) -> dict[str, float]:
+        return thresholds(self.config, self.calibration)
+
+    def display_state(self) -> str:
+        if self.paused or self.held_for:
+            return "paused"
+        if self.status.is_problem:
+            return "problem"
+        if self.sample is None:
+            return "starting"
+        return self.sample.state
+
+    def detail(self, display: str) -> str:
+        if display == "paused" and self.held_for and not self.paused:
+            why = "the screen is locked" if self.held_for == "locked" else "the computer sleeps"
+            return f"Paused while {why}; the camera is off."
+        if display == "paused" and self.paused_until is not None:
+            until = self.paused_until
+            day = " tomorrow" if until.date() > self.now().date() else ""
+            return f"Paused until {until:%H:%M}{day}; the camera is off."
+        if display == "problem":
+            return self.status.message
+        if display == "calibrating":
+            return "Sit comfortably upright and look at the screen."
+        if display == "away":
+            return "Nobody in view: this is not counted as bad posture."
+        if display in ("good", "strained") and self.calibration is None:
+            return ("Not calibrated yet: judged against a level head. Calibrate for your own "
+                    "neutral posture.")
+        return ""
+
+    def today_words(self) -> str:
+        share = self.tally.good_share
+        return (f"Today: {clock_words(self.tally.good_s)} in good posture"
+                + (f" ({share:.0%} of your desk time)" if share is not None else ""))
+
+    def changed(self) -> None:
+        """Tells the subscribers what is shown now; ``display_changed`` only on a new state."""
+        display = self.display_state()
+        headline = PROBLEM_WORDS.get(self.status.kind, "") if display == "problem" else ""
+        self.view_changed.emit(display, self.detail(display), headline)
+        self.today_changed.emit(self.today_words())
+        if display != self.display:
+            self.display = display
+            self.display_changed.emit(display)
