@@ -20,6 +20,7 @@ from neckline.app.appstate import AppState
 from neckline.app.controller import AppController
 from neckline.capture.demo import Person, grace_hopper, write_video
 from neckline.config import Config
+from neckline.posture.alerts import Alert
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +87,8 @@ def make(qtbot: QtBot) -> Iterator[Make]:
     yield build
     for controller in made:
         controller.shutdown()
+
+
+def alert(problem: str = "head_tilt", value: float = 14.0) -> Alert:
+    """An alert as the engine raises it, offering the first two stretches for a tilted head."""
+    return Alert(80.0, problem, 61.0, value, ("upper_trapezius_side_bend", "levator_scapulae"))

@@ -37,9 +37,27 @@ def test_the_package_reads_as_the_pipeline() -> None:
     top = sorted(p.name for p in PACKAGE.iterdir() if p.name != "__pycache__")
     assert len(top) <= 12, top
     for stage in ("capture", "landmarks", "posture", "live", "stretches", "history", "commands",
-                  "app"):
+                  "app", "config"):
         doc = (PACKAGE / stage / "__init__.py").read_text()
         assert doc.startswith('"""') and len(doc) > 80, stage
+
+
+def test_the_tests_mirror_the_stages() -> None:
+    """tests/<stage>/ holds the tests of src/neckline/<stage>/; tests/ itself only the
+    helpers and the tests of the whole (architecture, install, privacy, validation)."""
+    tests = Path(__file__).parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    stages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert folders == stages
+    whole = {p.name for p in tests.glob("test_*.py")}
+    assert whole == {"test_architecture.py", "test_install.py", "test_privacy.py",
+                     "test_validation.py"}
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
 
 
 def test_one_table_of_problem_facts() -> None:

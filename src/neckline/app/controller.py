@@ -26,7 +26,7 @@ from neckline.app.notifier import DesktopNotifications
 from neckline.app.pausing import Pausing
 from neckline.app.placement import place, remember
 from neckline.app.recording import Recording
-from neckline.app.session import Session
+from neckline.app.session import DisplayState, Session
 from neckline.app.session_watch import SessionWatch
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.stats_window import StatsWindow
@@ -37,13 +37,13 @@ from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
 from neckline.capture.cameras import list_cameras
 from neckline.capture.sources import is_camera
-from neckline.config import Config, apply_overrides, save_user_config
+from neckline.config import Config, View, apply_overrides, save_user_config
 from neckline.errors import ConfigError
 from neckline.history.recorder import HistoryRecorder
 from neckline.live.schedule import AlertGate
-from neckline.posture.alerts import Alert
+from neckline.posture.alerts import Alert, Response
 from neckline.posture.breaks import DeskEvent, DeskEventKind
-from neckline.posture.calibration import Calibration
+from neckline.posture.calibration import CalibrationOutcome
 from neckline.posture.engine import Sample
 from neckline.posture.messages import BREAK_TITLE, alert_text, break_text
 from neckline.stretches.catalogue import catalogue, stretch_for_break, stretches_for
@@ -121,8 +121,6 @@ class AppController(QObject):
             session.display_changed.connect(lambda d: tray.show_state(d, self.session.paused))
         worker.sample_ready.connect(self._on_sample)
         worker.status_changed.connect(session.set_status)
-        worker.alert_raised.connect(self._on_alert)
-        worker.calibration_done.connect(self._on_calibration)
 
     # -- life cycle --------------------------------------------------------------------------
 
@@ -196,20 +194,27 @@ class AppController(QObject):
     # -- from the worker ---------------------------------------------------------------------
 
     def _on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        """Everything the worker says comes in the sample: the measures, a calibration that
+        ended, the alerts and the break reminders of this moment."""
+        if sample.calibrated is not None:
+            self._on_calibration(sample.calibrated)
         self.session.add_sample(sample, preview)
         if self.recorder is not None:
             self.recorder.add_sample(sample, self.now().timestamp())
+        for alert in sample.alerts:
+            self._on_alert(alert)
         for event in sample.desk_events:
             if event.kind is DeskEventKind.REMINDER:
                 self._remind_break(event)
 
-    def _on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
+    def _on_calibration(self, outcome: CalibrationOutcome) -> None:
+        calibration = outcome.calibration
         if calibration is not None:
             self.session.set_calibration(calibration)
-            if self.recorder is not None:
+            if self.recorder is not None and not outcome.loaded:
                 self.recorder.set_calibration(calibration)
-        if error is not None and self.wizard is None:
-            self.window.show_notice(error)
+        if outcome.error is not None and self.wizard is None:
+            self.window.show_notice(outcome.error)
 
     def _on_alert(self, alert: Alert) -> None:
         if self.recorder is not None:
@@ -233,12 +238,12 @@ class AppController(QObject):
                    "away")
 
     def _tell(self, subject: Alert | BreakOffer, title: str, text: str,
-              stretch_title: str | None, icon: str) -> bool:
+              stretch_title: str | None, icon: DisplayState) -> bool:
         app = self.config.app
         return self.delivery.tell(subject, title, text, stretch_title, icon,
                                   style=app.alert_style, sound=app.sound)
 
-    def _answered(self, subject: object, response: str) -> None:
+    def _answered(self, subject: object, response: Response) -> None:
         """The user's answer to an alert or a break reminder, from the card or a desktop
         notification."""
         if response == "snoozed":
@@ -252,7 +257,7 @@ class AppController(QObject):
             self.open_stretches(subject.problem)
         self._record(subject, response)
 
-    def _record(self, alert: Alert, response: str) -> None:
+    def _record(self, alert: Alert, response: Response) -> None:
         self.responses.append((alert, response))
         if self.recorder is not None:
             self.recorder.set_response(alert, response)
@@ -311,7 +316,7 @@ class AppController(QObject):
             self.state.onboarded = True
             self._save_state()
 
-    def _choose_view(self, view: str) -> None:
+    def _choose_view(self, view: View) -> None:
         self.apply_config(apply_overrides(self.config, {"camera": {"view": view}}))
 
     def open_stretches(self, problem: str | None, stretch_id: str | None = None) -> GuideWindow:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from neckline.app.notifier import DesktopNotifications
+from neckline.app.session import DisplayState
 from neckline.app.sound import Chime
 from neckline.app.toast import Toast
 from neckline.app.tray import Tray
-from neckline.posture.alerts import Alert
+from neckline.posture.alerts import Alert, Response
 from neckline.posture.breaks import DeskEvent
 
 
@@ -42,7 +43,7 @@ class AlertDelivery(QObject):
         notifier.responded.connect(self.answered)
 
     def tell(self, subject: Alert | BreakOffer, title: str, text: str,
-             stretch_title: str | None, icon: str, *, style: str, sound: bool) -> bool:
+             stretch_title: str | None, icon: DisplayState, *, style: str, sound: bool) -> bool:
         """Shows ``subject`` in ``style`` (app.alert_style); False when nothing will answer
         (only a tray message was shown)."""
         if sound:
@@ -59,7 +60,7 @@ class AlertDelivery(QObject):
         return False
 
     def card(self, subject: Alert | BreakOffer, title: str, text: str,
-             stretch_title: str | None, icon: str = "strained") -> Toast:
+             stretch_title: str | None, icon: DisplayState = "strained") -> Toast:
         """The card for ``subject``, naming the stretch it offers, shown in the corner; its
         answer is the caller's to connect (an example card's goes nowhere)."""
         toast = Toast(subject, title, text, stretch_title, icon)
@@ -77,6 +78,6 @@ class AlertDelivery(QObject):
         if toast in self.toasts:
             self.toasts.remove(toast)
 
-    def _card_answered(self, toast: Toast, response: str) -> None:
+    def _card_answered(self, toast: Toast, response: Response) -> None:
         self._forget(toast)
         self.answered.emit(toast.subject, response)

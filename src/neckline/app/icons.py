@@ -6,18 +6,20 @@ from __future__ import annotations
 from PyQt6.QtCore import QPointF, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
-COLOURS = {
+from neckline.app.session import DisplayState
+
+COLOURS: dict[DisplayState, str] = {
     "good": "#2e9d5b",
     "strained": "#e08a12",
     "away": "#8a8f98",
     "paused": "#5b7fa6",
     "calibrating": "#3b82c4",
-    "problem": "#c8372d",
+    "fault": "#c8372d",
     "starting": "#8a8f98",
 }
 
 
-def state_pixmap(state: str, size: int = 64) -> QPixmap:
+def state_pixmap(state: DisplayState, size: int = 64) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
@@ -48,7 +50,7 @@ def state_pixmap(state: str, size: int = 64) -> QPixmap:
         p.drawEllipse(box.adjusted(size * .06, size * .06, -size * .06, -size * .06))
         p.setBrush(QBrush(colour))
         p.drawEllipse(QPointF(size / 2, size / 2), size * 0.1, size * 0.1)
-    elif state == "problem":
+    elif state == "fault":
         p.drawRoundedRect(box, size * 0.12, size * 0.12)
         _mark(p, size, "!", box)
     else:  # away / starting: a hollow ring
@@ -68,7 +70,7 @@ def _mark(p: QPainter, size: int, text: str, rect: QRectF) -> None:
     p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
-def state_icon(state: str) -> QIcon:
+def state_icon(state: DisplayState) -> QIcon:
     icon = QIcon()
     for size in (16, 22, 32, 64):
         icon.addPixmap(state_pixmap(state, size))

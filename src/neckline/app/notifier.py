@@ -14,6 +14,8 @@ from PyQt6.QtCore import QMetaType, QObject, pyqtSignal, pyqtSlot
 from PyQt6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusInterface, QDBusMessage
 
 from neckline.app.icons import state_pixmap
+from neckline.app.session import DisplayState
+from neckline.posture.alerts import Response
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -24,10 +26,11 @@ SHOWN_MS = 15000  # as the alert card: long enough to read, gone without a click
 # Actions: key, label. "default" is what a click on the notification itself does.
 ACTIONS = (("default", "Show stretch"), ("stretch", "Show stretch"),
            ("snooze", "Snooze 15 min"))
-RESPONSES = {"default": "stretched", "stretch": "stretched", "snooze": "snoozed"}
+RESPONSES: dict[str, Response] = {"default": "stretched", "stretch": "stretched",
+                                  "snooze": "snoozed"}
 # NotificationClosed reasons (the specification's numbers): 1 expired, 2 dismissed by the
 # user, 3 closed by a CloseNotification call, 4 undefined.
-CLOSED_RESPONSES = {1: "no_response", 2: "dismissed"}
+CLOSED_RESPONSES: dict[int, Response] = {1: "no_response", 2: "dismissed"}
 
 
 class DesktopNotifications(QObject):
@@ -61,7 +64,7 @@ class DesktopNotifications(QObject):
         return bool(reply.isValid() and reply.value())
 
     def show(self, subject: object, title: str, text: str, *, stretch: bool,
-             icon: str = "strained") -> bool:
+             icon: DisplayState = "strained") -> bool:
         """Shows a notification for ``subject`` with the state icon ``icon``, offering "Show
         stretch" if ``stretch``; False when the service did not take it (the caller shows the
         card)."""
@@ -95,7 +98,7 @@ class DesktopNotifications(QObject):
         number, reason = message.arguments()[:2]
         self._answer(int(number), CLOSED_RESPONSES.get(int(reason), "no_response"))
 
-    def _answer(self, number: int, response: str) -> bool:
+    def _answer(self, number: int, response: Response) -> bool:
         """Emits the response to notification ``number`` if it is one of ours, once."""
         subject = self.shown.pop(number, None)
         if subject is not None:
@@ -103,7 +106,7 @@ class DesktopNotifications(QObject):
         return subject is not None
 
 
-def _icon_file(folder: Path, state: str) -> str:
+def _icon_file(folder: Path, state: DisplayState) -> str:
     """The state's icon as a PNG the service can read (it cannot take a picture drawn in
     code); empty (the service's own icon) when the folder cannot be written."""
     path = folder / f"neckline-{state}.png"

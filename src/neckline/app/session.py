@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -20,9 +21,12 @@ from neckline.config import Config
 from neckline.live.monitor import Status
 from neckline.live.tally import DayTally
 from neckline.posture.calibration import Calibration
-from neckline.posture.engine import Sample
-from neckline.posture.messages import PROBLEM_WORDS, clock_words
+from neckline.posture.engine import PostureState, Sample
+from neckline.posture.messages import FAULT_WORDS, clock_words
 from neckline.posture.thresholds import thresholds, usable
+
+DisplayState = PostureState | Literal["paused", "fault", "starting"]
+"""What the window and the tray show: the posture, or why there is none."""
 
 MAX_SAMPLE_GAP_S = 2.0
 """A longer gap between two samples (a pause, a stall) counts as this much in today's tally."""
@@ -47,7 +51,7 @@ class Session(QObject):
         self.paused = False  # by the user
         self.paused_until: datetime | None = None
         self.held_for = ""  # "locked" or "asleep" while monitoring is held for it
-        self.display = "starting"
+        self.display: DisplayState = "starting"
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -64,7 +68,7 @@ class Session(QObject):
         self.changed()
 
     def set_calibration(self, calibration: Calibration | None) -> None:
-        self.calibration = calibration
+        self.calibration = usable(calibration, self.config)
         self.thresholds_changed.emit(self.thresholds(), self.config.camera.view)
         self.changed()
 
@@ -88,16 +92,16 @@ class Session(QObject):
     def thresholds(self) -> dict[str, float]:
         return thresholds(self.config, self.calibration)
 
-    def display_state(self) -> str:
+    def display_state(self) -> DisplayState:
         if self.paused or self.held_for:
             return "paused"
-        if self.status.is_problem:
-            return "problem"
+        if self.status.is_fault:
+            return "fault"
         if self.sample is None:
             return "starting"
         return self.sample.state
 
-    def detail(self, display: str) -> str:
+    def detail(self, display: DisplayState) -> str:
         if display == "paused" and self.held_for and not self.paused:
             why = "the screen is locked" if self.held_for == "locked" else "the computer sleeps"
             return f"Paused while {why}; the camera is off."
@@ -105,7 +109,7 @@ class Session(QObject):
             until = self.paused_until
             day = " tomorrow" if until.date() > self.now().date() else ""
             return f"Paused until {until:%H:%M}{day}; the camera is off."
-        if display == "problem":
+        if display == "fault":
             return self.status.message
         if display == "calibrating":
             return "Sit comfortably upright and look at the screen."
@@ -124,7 +128,7 @@ class Session(QObject):
     def changed(self) -> None:
         """Tells the subscribers what is shown now; ``display_changed`` only on a new state."""
         display = self.display_state()
-        headline = PROBLEM_WORDS.get(self.status.kind, "") if display == "problem" else ""
+        headline = FAULT_WORDS.get(self.status.kind, "") if display == "fault" else ""
         self.view_changed.emit(display, self.detail(display), headline)
         self.today_changed.emit(self.today_words())
         if display != self.display:

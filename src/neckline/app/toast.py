@@ -8,7 +8,9 @@ from PyQt6.QtGui import QGuiApplication, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from neckline.app.icons import state_pixmap
+from neckline.app.session import DisplayState
 from neckline.app.theme import is_dark
+from neckline.posture.alerts import Response
 
 AUTO_HIDE_MS = 90_000
 
@@ -19,7 +21,7 @@ class Toast(QWidget):
     responded = pyqtSignal(str)
 
     def __init__(self, subject: object, title: str, text: str,
-                 stretch_title: str | None = None, icon: str = "strained") -> None:
+                 stretch_title: str | None = None, icon: DisplayState = "strained") -> None:
         """``subject``: what the card is about (an alert or a break reminder), handed back
         with the response; ``icon``: the state icon it shows."""
         super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
@@ -89,7 +91,7 @@ class Toast(QWidget):
             self.move(area.right() - self.width() - 16, area.bottom() - self.height() - 16)
         self.show()
 
-    def respond(self, response: str) -> None:
+    def respond(self, response: Response) -> None:
         if self._answered:
             return
         self._answered = True

@@ -10,6 +10,7 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QMenu, QSystemTrayIcon
 
 from neckline.app.icons import state_icon
+from neckline.app.session import DisplayState
 from neckline.posture.messages import STATE_WORDS
 
 PAUSES = (("15min", "For 15 minutes"), ("1h", "For 1 hour"), ("tomorrow", "Until tomorrow"))
@@ -57,13 +58,13 @@ class Tray(QObject):
         self.icon.setToolTip("neckline")
         self.icon.show()
 
-    def show_state(self, display: str, paused: bool) -> None:
+    def show_state(self, display: DisplayState, paused: bool) -> None:
         """The icon and tooltip of ``display``; Resume is offered while the user paused."""
         self.icon.setIcon(state_icon(display))
         self.icon.setToolTip(f"neckline: {STATE_WORDS.get(display, display)}")
         self.actions["resume"].setVisible(paused)
 
-    def message(self, title: str, text: str, icon: str) -> None:
+    def message(self, title: str, text: str, icon: DisplayState) -> None:
         self.icon.showMessage(title, text, state_icon(icon), 15000)
 
     def hide(self) -> None:

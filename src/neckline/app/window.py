@@ -23,7 +23,8 @@ from neckline.app.gauges import ProblemGauge
 from neckline.app.icons import COLOURS, state_pixmap
 from neckline.app.keys import shortcut
 from neckline.app.picture import frame_image
-from neckline.config import PROBLEMS, REGISTRY
+from neckline.app.session import DisplayState
+from neckline.config import PROBLEMS, REGISTRY, View
 from neckline.landmarks.body import (
     LEFT_EAR,
     LEFT_EYE,
@@ -60,14 +61,14 @@ class MainWindow(QMainWindow):
         # file as it was recorded, so its text reads the right way round.
         self.mirror = mirror
         self.quit_on_close = False
-        self.display_state = "starting"
+        self.display_state: DisplayState = "starting"
         self.detail = ""
         self.headline = ""
         self.today_text = ""
         self._sample: Sample | None = None
         self._preview: np.ndarray | None = None
         self._thresholds: dict[str, float] = {}
-        self._view = "front"
+        self._view: View = "front"
         self._dirty = True
 
         self.preview = QLabel()
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
         self.today_label.setWordWrap(True)
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
-        self.notice_label.setStyleSheet(f"color: {COLOURS['problem']};")
+        self.notice_label.setStyleSheet(f"color: {COLOURS['fault']};")
         self.notice_label.hide()
         self.gauges = {p: ProblemGauge(REGISTRY[p].gauge) for p in PROBLEMS}
 
@@ -170,12 +171,12 @@ class MainWindow(QMainWindow):
         self._preview = preview
         self._dirty = True
 
-    def set_thresholds(self, thresholds: dict[str, float], view: str) -> None:
+    def set_thresholds(self, thresholds: dict[str, float], view: View) -> None:
         self._thresholds = thresholds
         self._view = view
         self._dirty = True
 
-    def set_state(self, display_state: str, detail: str = "", headline: str = "") -> None:
+    def set_state(self, display_state: DisplayState, detail: str = "", headline: str = "") -> None:
         """``headline`` replaces the state's usual words (a fault that is not the camera's)."""
         if (display_state, detail, headline) != (self.display_state, self.detail,
                                                  self.headline):
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
             self.preview.setPixmap(QPixmap())
             self.preview.setText("Preview hidden — neckline is still watching your posture.")
             return
-        if self._preview is None or self.display_state in ("paused", "problem"):
+        if self._preview is None or self.display_state in ("paused", "fault"):
             self.preview.setPixmap(QPixmap())
             self.preview.setText("Camera off while paused." if self.display_state == "paused"
                                  else self.detail or "Waiting for the camera…")
@@ -252,7 +253,8 @@ class MainWindow(QMainWindow):
         self.hide()
 
 
-def _draw_landmarks(image: QImage, body: Body, state: str, mirror: bool = True) -> None:
+def _draw_landmarks(image: QImage, body: Body, state: DisplayState, mirror: bool = True
+                    ) -> None:
     """Draws the tracked points on the preview (mirrored like it when ``mirror``)."""
     sx, sy = image.width() / body.width, image.height() / body.height
 

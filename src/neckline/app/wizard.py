@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.picture import fitted, frame_image
 from neckline.app.worker import MonitorThread
+from neckline.config import View
 from neckline.live.monitor import Status
 from neckline.posture.calibration import Calibration, distance_advice
 from neckline.posture.checks import live_checks
@@ -77,7 +78,7 @@ class CalibrationWizard(QDialog):
     reached_end = pyqtSignal()  # the last page (calibration) was shown
 
     def __init__(self, worker: MonitorThread, *, onboarding: bool, seconds: float,
-                 view: str = "front", parent: QWidget | None = None,
+                 view: View = "front", parent: QWidget | None = None,
                  mirror: bool = True) -> None:
         super().__init__(parent)
         self.mirror = mirror  # a camera's picture is shown as a mirror, a video's as recorded
@@ -129,7 +130,6 @@ class CalibrationWizard(QDialog):
         self._watchdog.setInterval(round(NO_PICTURE_S * 1000))
         self._watchdog.timeout.connect(lambda: self._fail(NO_PICTURE))
         worker.sample_ready.connect(self._on_sample)
-        worker.calibration_done.connect(self._on_calibration)
         worker.status_changed.connect(self._on_status)
         self._update_nav()
 
@@ -150,7 +150,7 @@ class CalibrationWizard(QDialog):
         layout.addWidget(side)
         return page
 
-    def _choose_view(self, view: str) -> None:
+    def _choose_view(self, view: View) -> None:
         self.view = view
         self.view_chosen.emit(view)
 
@@ -233,13 +233,16 @@ class CalibrationWizard(QDialog):
         self._timer.stop()
         self.countdown.setText("Hold still…")
         status = self.worker.status
-        if status.is_problem:  # the camera was already gone before the countdown
+        if status.is_fault:  # the camera was already gone before the countdown
             self._fail(f"{status.message} {CAMERA_HINT}")
             return
         self._watchdog.start()
         self.worker.recalibrate(self.seconds)
 
     def _on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        outcome = sample.calibrated
+        if outcome is not None and not outcome.loaded:  # the calibration asked for has ended
+            self._on_calibration(outcome.calibration, outcome.error)
         self._recent.append(sample)
         if not self.isVisible():
             return
@@ -262,7 +265,7 @@ class CalibrationWizard(QDialog):
             label.setText(f"<span style='color:{colour}'>{mark}</span> {text}")
 
     def _on_status(self, status: Status) -> None:
-        if self._running and status.is_problem:
+        if self._running and status.is_fault:
             self._fail(f"{status.message} {CAMERA_HINT}")
 
     def _fail(self, reason: str) -> None:

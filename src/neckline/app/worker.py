@@ -12,8 +12,6 @@ from PyQt6.QtCore import QObject, QThread, pyqtSignal
 
 from neckline.config import Config
 from neckline.live.monitor import Monitor, Status
-from neckline.posture.alerts import Alert
-from neckline.posture.calibration import Calibration
 from neckline.posture.engine import Sample
 
 RUNNING: weakref.WeakSet[MonitorThread] = weakref.WeakSet()
@@ -23,8 +21,6 @@ RUNNING: weakref.WeakSet[MonitorThread] = weakref.WeakSet()
 class MonitorThread(QThread):
     sample_ready = pyqtSignal(object, object)  # Sample, preview image (BGR) or None
     status_changed = pyqtSignal(object)  # Status
-    alert_raised = pyqtSignal(object)  # Alert
-    calibration_done = pyqtSignal(object, object)  # Calibration or None, error or None
 
     def __init__(self, config: Config, source: str, *, speed: float = 1.0,
                  parent: QObject | None = None) -> None:
@@ -37,12 +33,6 @@ class MonitorThread(QThread):
 
     def on_status(self, status: Status) -> None:
         self.status_changed.emit(status)
-
-    def on_alert(self, alert: Alert) -> None:
-        self.alert_raised.emit(alert)
-
-    def on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
-        self.calibration_done.emit(calibration, error)
 
     # From the GUI thread: each is queued to the monitor, which acts on it between frames.
     def pause(self, *, by_user: bool = True) -> None:

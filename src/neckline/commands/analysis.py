@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neckline.capture.sources import FrameSource
-from neckline.config import PROBLEMS, REGISTRY
+from neckline.config import PROBLEMS, REGISTRY, View
 from neckline.errors import CalibrationError
 from neckline.landmarks.detect import PersonDetector
 from neckline.live.adaptive import AdaptiveRate
@@ -26,7 +26,7 @@ STATES = ("calibrating", "good", "strained", "away")
 class Analysis:
     source: str
     rate_fps: float
-    view: str = "front"
+    view: View = "front"
     duration_s: float = 0.0
     frames: int = 0
     frames_analyzed: int = 0
@@ -107,6 +107,8 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
     try:
         for frame in source.sampled(rate):
             sample = engine.update(frame.t, *detector.detect(frame.image, frame.t))
+            if sample.calibrated is not None and sample.calibrated.calibration is None:
+                raise CalibrationError(sample.calibrated.error or "Calibration failed.")
             if adaptive is not None:
                 adaptive.update(sample)
             if engine.calibration is not None and result.calibration is None:

@@ -8,6 +8,7 @@ generated from these declarations (``neckline config --defaults``) and a test ke
 
 Unknown keys and out-of-range values are refused with a ConfigError naming the key and what is
 allowed. Thresholds and dwell times come from ../shared/EVIDENCE.md (sources in the comments).
+The bottom stage: it imports nothing of neckline's but ``errors``, and every stage may read it.
 """
 
 from __future__ import annotations
@@ -33,15 +34,36 @@ from neckline.config.options import (
     MeasuresConfig,
     ProblemRule,
     ProcessingConfig,
+    View,
 )
 from neckline.config.problems import PROBLEMS, REGISTRY, Direction, Problem, problem
 from neckline.errors import ConfigError
 
-__all__ = ["PROBLEMS", "REGISTRY", "AlertsConfig", "AppConfig", "BreaksConfig",
-           "CalibrationConfig", "CameraConfig", "Config", "Direction", "HistoryConfig",
-           "MeasuresConfig", "Problem", "ProblemRule", "ProcessingConfig", "apply_overrides",
-           "default_toml", "load_config", "overrides", "problem", "save_user_config",
-           "user_config_path", "user_data_dir"]
+__all__ = [
+    "PROBLEMS",
+    "REGISTRY",
+    "AlertsConfig",
+    "AppConfig",
+    "BreaksConfig",
+    "CalibrationConfig",
+    "CameraConfig",
+    "Config",
+    "Direction",
+    "HistoryConfig",
+    "MeasuresConfig",
+    "Problem",
+    "ProblemRule",
+    "ProcessingConfig",
+    "View",
+    "apply_overrides",
+    "default_toml",
+    "load_config",
+    "overrides",
+    "problem",
+    "save_user_config",
+    "user_config_path",
+    "user_data_dir",
+]
 
 
 def user_config_path() -> Path:

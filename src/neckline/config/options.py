@@ -8,9 +8,12 @@ alert rules' defaults and ranges come from the problems registry (``neckline.con
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from neckline.config.problems import Problem, problem
+
+View = Literal["front", "side"]
+"""Where the camera sees the user from."""
 
 HHMM = r"(|([01][0-9]|2[0-3]):[0-5][0-9])"
 
@@ -29,9 +32,10 @@ class CameraConfig:
     id: str = _opt("", "The camera chosen in Settings, by a stable identity (its USB model and "
                    "serial, or its port): while it is connected it is used whatever its index "
                    "now; otherwise camera.index. Empty: camera.index.")
-    view: str = _opt("front", "Where the camera sees you from: 'front' (on or under the screen) "
-                     "or 'side' (level with your head, to your left or right).",
-                     choices=("front", "side"))
+    # (ruff reads the Literal alias as a class whose default must not be a call: RUF009.)
+    view: View = _opt(  # noqa: RUF009
+        "front", "Where the camera sees you from: 'front' (on or under the screen) or 'side' "
+        "(level with your head, to your left or right).", choices=("front", "side"))
     field_of_view_deg: float = _opt(
         60.0, "Horizontal field of view of the camera in degrees (typical webcams: 55-78); "
         "used to turn pixels into centimetres.", lo=30.0, hi=120.0)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from neckline.config import PROBLEMS
 from neckline.history.db import METRICS
+from neckline.posture.alerts import Response
 
-RESPONSES = ("stretched", "snoozed", "dismissed", "no_response")
+RESPONSES: tuple[Response, ...] = get_args(Response)
 
 
 @dataclass

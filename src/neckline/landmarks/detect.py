@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from neckline.config import ProcessingConfig
+from neckline.config import ProcessingConfig, View
 from neckline.landmarks.body import Body
 from neckline.landmarks.head import Face
 from neckline.landmarks.pose import PoseDetector
@@ -21,7 +21,7 @@ class PersonDetector:
     engine knows to read the head from the body's face points.
     """
 
-    def __init__(self, processing: ProcessingConfig, view: str = "front") -> None:
+    def __init__(self, processing: ProcessingConfig, view: View = "front") -> None:
         self._pose_period = 1.0 / processing.pose_rate_fps
         self._pose_t: float | None = None
         self._last_t: float | None = None

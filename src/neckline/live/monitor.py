@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -29,9 +29,7 @@ from neckline.config import Config
 from neckline.errors import CalibrationError, ModelError, SourceError
 from neckline.landmarks.detect import PersonDetector
 from neckline.live.adaptive import AdaptiveRate, adaptive_rate
-from neckline.posture.alerts import Alert
 from neckline.posture.calibration import (
-    Calibration,
     load_camera_calibration,
     save_calibration,
 )
@@ -48,25 +46,27 @@ class Status:
     camera_missing, camera_busy, camera_lost, camera_black, source_unreadable, model_problem,
     ended. ``message`` is one sentence for the user."""
 
-    kind: str
+    kind: StatusKind
     message: str = ""
 
     @property
-    def is_problem(self) -> bool:
-        return self.kind in PROBLEM_KINDS
+    def is_fault(self) -> bool:
+        """The camera, the video or the models fail (not a posture problem)."""
+        return self.kind in FAULT_KINDS
 
 
-PROBLEM_KINDS = ("camera_missing", "camera_busy", "camera_lost", "camera_black",
-                 "source_unreadable", "model_problem")
-_SOURCE_KIND = {"missing": "camera_missing", "busy": "camera_busy", "lost": "camera_lost",
-                "unreadable": "source_unreadable"}
+StatusKind = Literal["starting", "running", "paused", "ended", "camera_missing", "camera_busy",
+                     "camera_lost", "camera_black", "source_unreadable", "model_problem"]
+FAULT_KINDS: tuple[StatusKind, ...] = ("camera_missing", "camera_busy", "camera_lost",
+                                       "camera_black", "source_unreadable", "model_problem")
+_SOURCE_KIND: dict[str, StatusKind] = {
+    "missing": "camera_missing", "busy": "camera_busy", "lost": "camera_lost",
+    "unreadable": "source_unreadable"}
 
 
 class MonitorListener(Protocol):
     def on_sample(self, sample: Sample, preview: np.ndarray | None) -> None: ...
     def on_status(self, status: Status) -> None: ...
-    def on_alert(self, alert: Alert) -> None: ...
-    def on_calibration(self, calibration: Calibration | None, error: str | None) -> None: ...
 
 
 class Monitor:
@@ -97,7 +97,6 @@ class Monitor:
         self._last_t = 0.0
         self._black_since: float | None = None
         self._calibration_loaded = False
-        self._was_calibrating = False
 
     # -- commands, from any thread -----------------------------------------------------------
 
@@ -202,33 +201,18 @@ class Monitor:
             return
         bodies, faces = self._detector.detect(frame.image, t)
         self.frames_analysed += 1
-        try:
-            sample = self.engine.update(t, bodies, faces)
-        except CalibrationError as e:
-            self.listener.on_calibration(None, str(e))
-            sample = self.engine.update(t, bodies, faces)
-        else:
-            if self._calibration_finished() and self.engine.calibration is not None \
-                    and self.source is not None:  # (not when the calibration was cancelled)
-                calibration = dataclasses.replace(self.engine.calibration,
-                                                  camera=self.source.name)
-                self.engine.calibration = calibration
-                try:
-                    save_calibration(calibration)
-                except CalibrationError as e:
-                    self.listener.on_calibration(calibration, str(e))
-                else:
-                    self.listener.on_calibration(calibration, None)
+        sample = self.engine.update(t, bodies, faces)
+        outcome = sample.calibrated
+        if outcome is not None and outcome.calibration is not None and not outcome.loaded:
+            self.rate = self._make_rate()  # the tolerances follow the new thresholds
+            try:  # made just now: kept for this camera
+                save_calibration(outcome.calibration)
+            except CalibrationError as e:
+                sample = dataclasses.replace(
+                    sample, calibrated=dataclasses.replace(outcome, error=str(e)))
         self.rate.update(sample)
         self._set_status(Status("running"))
         self.listener.on_sample(sample, self._preview(frame.image))
-        for alert in sample.alerts:
-            self.listener.on_alert(alert)
-
-    def _calibration_finished(self) -> bool:
-        finished = self._was_calibrating and not self.engine.calibrating
-        self._was_calibrating = self.engine.calibrating
-        return finished
 
     def _is_black(self, image: np.ndarray, t: float) -> bool:
         if float(image[::8, ::8].mean()) >= BLACK_LEVEL:
@@ -257,6 +241,7 @@ class Monitor:
     def _open_source(self) -> None:
         p = self.config.processing
         self.source = open_source(self.source_spec, sequence_fps=p.sequence_fps)
+        self.engine.camera = self.source.name
         self.engine.reset()
         if not self._calibration_loaded:
             self._calibration_loaded = True
@@ -268,10 +253,10 @@ class Monitor:
                     # Kept under the index by neckline before cameras had identities.
                     saved = load_camera_calibration(legacy)
             except CalibrationError as e:
-                self.listener.on_calibration(None, str(e))
+                self.engine.load_calibration(None, str(e))
             else:
                 if saved is not None:
-                    self.engine.set_calibration(saved)
+                    self.engine.load_calibration(saved)
                     self.rate = self._make_rate()
 
     def _close_source(self) -> None:
@@ -318,8 +303,9 @@ class Monitor:
         if changed and self._detector is not None:
             self._detector.close()
             self._detector = None
-        calibration = self.engine.calibration
-        self.engine = PostureEngine(config, calibration, self.engine.breaks)
+        old_engine = self.engine
+        self.engine = PostureEngine(config, old_engine.calibration, old_engine.breaks)
+        self.engine.camera = old_engine.camera
         self.rate = self._make_rate()
         cameras = list_cameras()
         before, now = chosen_index(old.camera, cameras), chosen_index(config.camera, cameras)

@@ -12,10 +12,14 @@ view resets every timer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from neckline.config import Direction
 
-__all__ = ["Alert", "Direction", "ProblemTracker"]
+__all__ = ["Alert", "Direction", "ProblemTracker", "Response"]
+
+Response = Literal["stretched", "snoozed", "dismissed", "no_response"]
+"""What the user did with an alert."""
 
 
 @dataclass(frozen=True)

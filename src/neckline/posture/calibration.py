@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from neckline.config import CalibrationConfig, user_data_dir
+from neckline.config import CalibrationConfig, View, user_data_dir
 from neckline.config.files import writable_file_name
 from neckline.errors import CalibrationError
 from neckline.posture.geometry import RawMeasures, forward_shift_cm
@@ -38,8 +38,19 @@ _STILLNESS = {"front": (("head_roll", "head tilt"), ("head_pitch", "head pitch")
 
 
 @dataclass(frozen=True)
+class CalibrationOutcome:
+    """How a calibration ended, carried by the sample of the frame it ended on: the new
+    neutral, or the sentence saying why there is none (refused, or a saved one unreadable);
+    a neutral that could not be saved has both. ``loaded``: read from disk, not just made."""
+
+    calibration: Calibration | None
+    error: str | None = None
+    loaded: bool = False
+
+
+@dataclass(frozen=True)
 class Calibration:
-    view: str
+    view: View
     neutral: dict[str, float]
     noise: dict[str, float]
     spread: dict[str, float]
@@ -82,7 +93,7 @@ def robust_std(values: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(values - np.median(values))))
 
 
-def compute_calibration(frames: Sequence[RawMeasures | None], view: str,
+def compute_calibration(frames: Sequence[RawMeasures | None], view: View,
                         settings: CalibrationConfig, camera: str = "") -> Calibration:
     """The neutral from ``frames`` (None where nobody was in view), or CalibrationError."""
     total = len(frames)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from neckline.config import View
 from neckline.landmarks.body import LEFT_EAR, LEFT_SHOULDER, RIGHT_EAR, RIGHT_SHOULDER
 from neckline.posture.engine import Sample
 
 STILL_DEG = 3.0  # largest head movement over the last second that counts as still
 
 
-def live_checks(recent: Sequence[Sample], view: str) -> list[tuple[str, bool]]:
+def live_checks(recent: Sequence[Sample], view: View) -> list[tuple[str, bool]]:
     """[(what the user should see, whether it holds now)], for the last second of samples."""
     last = recent[-1] if recent else None
     in_view = last is not None and last.present

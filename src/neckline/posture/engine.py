@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Literal
 
 from neckline.config import PROBLEMS, REGISTRY, Config, Direction
+from neckline.errors import CalibrationError
 from neckline.landmarks.body import Body, choose_user
 from neckline.landmarks.head import Face, steady_eye_distance
 from neckline.posture.alerts import Alert, ProblemTracker
 from neckline.posture.breaks import BreakTimer, DeskEvent, DeskEventKind
-from neckline.posture.calibration import Calibration, compute_calibration
+from neckline.posture.calibration import Calibration, CalibrationOutcome, compute_calibration
 from neckline.posture.geometry import RawMeasures, forward_shift_cm, measure
 from neckline.posture.smoothing import OneEuroFilter
 from neckline.posture.thresholds import neutral_distance_cm, threshold, usable
@@ -43,13 +45,16 @@ MIN_FACELESS_BODY_SHARE = 0.5
 _CVA_MARGIN_DEG = 2.0
 
 
+PostureState = Literal["calibrating", "good", "strained", "away"]
+
+
 @dataclass(frozen=True)
 class Sample:
     """The engine's verdict on one analysed frame."""
 
     t: float
     present: bool
-    state: str  # "calibrating", "good", "strained" or "away"
+    state: PostureState
     problems: tuple[str, ...]
     metrics: dict[str, float | None]
     alerts: tuple[Alert, ...] = ()
@@ -58,6 +63,7 @@ class Sample:
     face: Face | None = None
     desk_events: tuple[DeskEvent, ...] = ()  # break reminders, breaks (see neckline.posture.breaks)
     at_desk_s: float | None = None  # the running stretch at the desk, None when there is none
+    calibrated: CalibrationOutcome | None = None  # on the frame a calibration ended or loaded
 
 
 class PostureEngine:
@@ -82,6 +88,8 @@ class PostureEngine:
         self._calibrating: tuple[float, float] | None = None  # (start, seconds)
         self._calibration_frames: list[RawMeasures | None] = []
         self.calibration: Calibration | None = None
+        self.camera = ""  # the camera (source name) a calibration made now belongs to
+        self._outcome: CalibrationOutcome | None = None  # for the next sample
         self.trackers: dict[str, ProblemTracker] = {}
         self.set_calibration(calibration)
 
@@ -90,6 +98,14 @@ class PostureEngine:
     def set_calibration(self, calibration: Calibration | None) -> None:
         self.calibration = usable(calibration, self.config)
         self.trackers = self._make_trackers()
+
+    def load_calibration(self, calibration: Calibration | None, error: str | None = None
+                         ) -> None:
+        """A calibration saved earlier (or why it could not be read): used, and told by the
+        next sample."""
+        if calibration is not None:
+            self.set_calibration(calibration)
+        self._outcome = CalibrationOutcome(calibration, error, loaded=True)
 
     def reset(self) -> None:
         """Forget the moment: timers, filters and the followed person (after a pause or a
@@ -145,13 +161,15 @@ class PostureEngine:
 
     def update(self, t: float, bodies: list[Body], faces: list[Face] | None = None) -> Sample:
         """Judges one frame. ``faces`` is None when the head is read from the pose model.
-        The user is present when either model finds them. Raises CalibrationError when a
-        calibration window ends badly."""
+        The user is present when either model finds them. A calibration that ended (made,
+        refused or loaded) is told by this sample's ``calibrated``."""
         sample = self._judge(t, bodies, faces)
         events = self.breaks.update(t, sample.present)
         if not self.config.breaks.remind:
             events = tuple(e for e in events if e.kind is not DeskEventKind.REMINDER)
-        return dataclasses.replace(sample, desk_events=events, at_desk_s=self.breaks.at_desk_s)
+        outcome, self._outcome = self._outcome, None
+        return dataclasses.replace(sample, desk_events=events, at_desk_s=self.breaks.at_desk_s,
+                                   calibrated=outcome)
 
     def camera_off(self, seconds: float, *, by_user: bool) -> None:
         """The camera was off for ``seconds``: see ``BreakTimer.camera_off``."""
@@ -189,8 +207,14 @@ class PostureEngine:
                               face=face)
             frames, self._calibration_frames = self._calibration_frames, []
             self._calibrating = None
-            self.set_calibration(compute_calibration(frames, self.view,
-                                                     self.config.calibration))
+            try:
+                made = compute_calibration(frames, self.view, self.config.calibration,
+                                           self.camera)
+            except CalibrationError as e:  # refused: said, and this frame judged as before
+                self._outcome = CalibrationOutcome(None, str(e))
+            else:
+                self.set_calibration(made)
+                self._outcome = CalibrationOutcome(made)
         if (not present or raw is None) and self._seen is not None \
                 and t - self._seen.t < AWAY_AFTER_S:
             # Both models missed the user in a frame or two: not "away" yet. The timers keep

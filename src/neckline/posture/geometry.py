@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from neckline.capture._cv2 import cv2
+from neckline.config import View
 from neckline.landmarks.body import (
     FACE,
     LEFT_EAR,
@@ -190,7 +191,7 @@ def side_view(body: Body) -> tuple[float | None, float | None]:
     return cva, pitch
 
 
-def measure(body: Body | None, *, view: str, field_of_view_deg: float,
+def measure(body: Body | None, *, view: View, field_of_view_deg: float,
             head_breadth_cm: float, face: Face | None = None,
             head_from_face: bool = False, eye_spacing_cm: float = 6.3) -> RawMeasures:
     """Everything neckline measures in one frame of one person. With ``head_from_face`` the

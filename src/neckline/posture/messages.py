@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from neckline.config import REGISTRY
+from neckline.config import REGISTRY, View
 from neckline.posture.alerts import Alert
 
 BREAK_TITLE = "Time for a short break"
@@ -26,7 +26,7 @@ def duration_words(seconds: float) -> str:
     return f"{minutes} minutes"
 
 
-def alert_text(alert: Alert, view: str = "front") -> tuple[str, str]:
+def alert_text(alert: Alert, view: View = "front") -> tuple[str, str]:
     """(title, sentence) for a notification, e.g. ("Head tilted", "Your head has been tilted
     to the left for a minute.")."""
     held = duration_words(alert.held_s)
@@ -55,7 +55,7 @@ def alert_text(alert: Alert, view: str = "front") -> tuple[str, str]:
 
 
 def gauge_reading(problem: str, metrics: dict[str, float | None], threshold: float,
-                  view: str = "front") -> tuple[float | None, str]:
+                  view: View = "front") -> tuple[float | None, str]:
     """(value as a fraction of its threshold, text) for the main window's bars; 1.0 is at the
     threshold. None where the measure is missing this moment."""
     if problem == "forward_head" and view == "side":
@@ -85,11 +85,11 @@ STATE_WORDS = {
     "away": "Away",
     "paused": "Paused",
     "calibrating": "Calibrating…",
-    "problem": "Camera problem",
+    "fault": "Camera problem",
     "starting": "Starting…",
 }
 # The headline for a fault that is not the camera's.
-PROBLEM_WORDS = {"model_problem": "neckline cannot run", "source_unreadable": "Video problem"}
+FAULT_WORDS = {"model_problem": "neckline cannot run", "source_unreadable": "Video problem"}
 
 
 def clock_words(seconds: float) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from neckline.commands.cli import main
 from neckline.errors import NecklineError
+from neckline.history.aggregate import MinuteAggregator
 from neckline.history.db import (
     SCHEMA_VERSION,
     HistoryDB,
@@ -24,32 +25,10 @@ from neckline.history.db import (
     create_v1,
     default_db_path,
 )
-from neckline.history.recorder import HistoryRecorder, MinuteAggregator
+from neckline.history.recorder import HistoryRecorder
 from neckline.history.stats import DayStats, Stats, compute_stats
 from neckline.posture.alerts import Alert
-from neckline.posture.engine import METRICS, Sample
-
-NINE = datetime(2026, 3, 2, 9, 0, 0).timestamp()  # a Monday, local time
-
-
-def sample(state: str, tilt: float | None = 0.0) -> Sample:
-    metrics: dict[str, float | None] = dict.fromkeys(METRICS)
-    if state != "away":
-        metrics["head_tilt"] = tilt
-        metrics["too_close"] = 60.0
-    problems = ("head_tilt",) if state == "strained" else ()
-    return Sample(0.0, state != "away", state, problems, metrics)
-
-
-def morning() -> list[tuple[Sample, float]]:
-    """10 samples a second from 9:00:00: 30 s good (tilt 2), 30 s strained (tilt 15), 30 s
-    away, then 9:01:30-9:03:00 good (tilt 1)."""
-    plan = [("good", 2.0, 30), ("strained", 15.0, 30), ("away", None, 30), ("good", 1.0, 90)]
-    out: list[tuple[Sample, float]] = []
-    for state, tilt, seconds in plan:
-        for _ in range(seconds * 10):
-            out.append((sample(state, tilt), NINE + len(out) / 10))
-    return out
+from recorded import NINE, morning, record, sample
 
 
 def test_minute_aggregates_by_hand() -> None:
@@ -71,18 +50,6 @@ def test_minute_aggregates_by_hand() -> None:
     assert (second["present_s"], second["good_s"]) == (pytest.approx(30.0), pytest.approx(30.0))
     assert second["mean_head_tilt"] == pytest.approx(1.0)
     assert (first["day"], first["hour"]) == ("2026-03-02", 9)
-
-
-def record(path: Path, samples: list[tuple[Sample, float]], alerts: list[Alert] = ()) -> None:
-    recorder = HistoryRecorder(path, camera="camera 0", model="full", started=NINE)
-    for s, t in samples:
-        recorder.add_sample(s, t)
-    for a in alerts:
-        recorder.add_alert(a, NINE + a.t)
-        recorder.set_response(a, "snoozed")
-    recorder.add_stretch("chin_tuck", "head_down", NINE + 100)
-    recorder.close()
-    assert recorder.error is None
 
 
 def test_stats_by_hand(tmp_path: Path) -> None:

@@ -35,20 +35,16 @@ class Recorder:
             self._changed.notify_all()
 
     def on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
+        """Everything comes in the sample: alerts and the end of a calibration too."""
         self.samples.append(sample)
         self.previews += preview is not None
+        self.alerts.extend(sample.alerts)
+        if sample.calibrated is not None:
+            self.calibrations.append((sample.calibrated.calibration, sample.calibrated.error))
         self._note()
 
     def on_status(self, status: Status) -> None:
         self.statuses.append(status)
-        self._note()
-
-    def on_alert(self, alert: Alert) -> None:
-        self.alerts.append(alert)
-        self._note()
-
-    def on_calibration(self, calibration: Calibration | None, error: str | None) -> None:
-        self.calibrations.append((calibration, error))
         self._note()
 
     def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -126,7 +122,7 @@ def test_no_camera_is_a_status_and_retried(run_monitor: Callable[..., tuple[Moni
     _, rec = run_monitor("9", retry_delays=(0.05,))
     rec.wait_for(lambda: bool(rec.statuses) and rec.statuses[-1].kind == "camera_missing")
     assert "No camera found at index 9" in rec.statuses[-1].message
-    assert rec.statuses[-1].is_problem
+    assert rec.statuses[-1].is_fault
 
 
 def test_black_frames_are_reported(tmp_path: Path,

@@ -14,7 +14,7 @@ from neckline.config import (
 )
 from neckline.errors import ConfigError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_default_file_is_generated_from_the_declarations() -> None:

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from neckline.app.stats_window import StatsWindow, period
 from neckline.posture.alerts import Alert
-from test_history import NINE, morning, record
+from recorded import NINE, morning, record
 
 MONDAY = date(2026, 3, 2)
 

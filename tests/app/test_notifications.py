@@ -10,11 +10,10 @@ from pathlib import Path
 from PyQt6.QtDBus import QDBusConnection
 from pytestqt.qtbot import QtBot
 
-from conftest import Make
+from conftest import Make, alert
 from desktop import Desktop, desktop
 from neckline.app.notifier import DesktopNotifications
 from neckline.posture.messages import alert_text
-from test_app import alert
 
 PICK_SNOOZE = "#!/bin/sh\ngrep -m1 Snooze\n"  # dunst's context menu, answered as a user would
 

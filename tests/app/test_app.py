@@ -17,7 +17,7 @@ from PyQt6.QtNetwork import QLocalSocket
 from PyQt6.QtWidgets import QApplication, QLineEdit, QTimeEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from conftest import Make
+from conftest import Make, alert
 from desktop import desktop
 from neckline.app.appstate import AppState
 from neckline.app.controller import NO_TRAY, AppController
@@ -34,7 +34,6 @@ from neckline.config import (
     load_config,
     user_config_path,
 )
-from neckline.posture.alerts import Alert
 from neckline.stretches.catalogue import catalogue
 
 
@@ -80,7 +79,7 @@ def test_away_and_camera_problem_states(qtbot: QtBot, make: Make,
     wait_display(qtbot, away, "away")
     assert away.window.state_label.text() == "Away"
     missing = make("9")
-    wait_display(qtbot, missing, "problem")
+    wait_display(qtbot, missing, "fault")
     assert missing.window.state_label.text() == "Camera problem"
     assert "No camera found at index 9" in missing.window.detail_label.text()
 
@@ -90,7 +89,7 @@ def test_a_missing_model_is_not_called_a_camera_problem(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NECKLINE_MODELS", str(tmp_path))
     c = make(videos["held_tilt"])
-    wait_display(qtbot, c, "problem")
+    wait_display(qtbot, c, "fault")
     c.window.refresh()
     assert c.window.state_label.text() == "neckline cannot run"
     assert "model" in c.window.detail_label.text()
@@ -115,10 +114,6 @@ def test_pause_releases_the_camera_and_survives_a_restart(qtbot: QtBot, make: Ma
     c.resume()
     qtbot.waitUntil(lambda: c.worker.monitor.source is not None, timeout=10000)
     assert AppState.load().paused_until is None
-
-
-def alert(problem: str = "head_tilt", value: float = 14.0) -> Alert:
-    return Alert(80.0, problem, 61.0, value, ("upper_trapezius_side_bend", "levator_scapulae"))
 
 
 def test_toast_actions(qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:

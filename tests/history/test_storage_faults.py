@@ -25,7 +25,7 @@ from neckline.commands.cli import main
 from neckline.errors import NecklineError
 from neckline.history.db import APPLICATION_ID, SCHEMA_V1, SCHEMA_VERSION, HistoryDB
 from neckline.history.recorder import HistoryRecorder
-from test_history import NINE, morning, record
+from recorded import NINE, morning, record
 
 
 @contextmanager
