@@ -26,7 +26,7 @@ from neckline.app.main import server_name
 from neckline.app.placement import place
 from neckline.app.window import MainWindow
 from neckline.app.worker import RUNNING
-from neckline.capture.sources import is_camera
+from neckline.capture.sources import is_camera, open_source
 from neckline.config import (
     BreaksConfig,
     Config,
@@ -34,6 +34,7 @@ from neckline.config import (
     load_config,
     user_config_path,
 )
+from neckline.posture.calibration import Calibration, save_calibration
 from neckline.stretches.catalogue import catalogue
 
 
@@ -234,6 +235,26 @@ def test_calibration_wizard_succeeds_on_a_good_video(qtbot: QtBot, make: Make,
     assert wizard.framing.text()
     c.window.refresh()
     assert "Not calibrated" not in c.window.detail_label.text()
+
+
+def test_a_saved_calibration_is_shown_at_start(qtbot: QtBot, make: Make,
+                                              videos: dict[str, Path]) -> None:
+    """The neutral kept for this source is used and shown: thresholds from its noise, no
+    "Not calibrated yet" (the window used to say so while the engine judged against it)."""
+    with open_source(str(videos["upright"]), sequence_fps=10.0) as source:
+        name = source.name
+    saved = Calibration("front", {"head_roll": 0.0, "head_pitch": 0.0},
+                        {"head_roll": 1.0, "head_pitch": 1.0},
+                        {"head_roll": 5.0, "head_pitch": 1.0}, 50, camera=name)
+    save_calibration(saved)
+    c = make(videos["upright"])
+    qtbot.waitUntil(lambda: c.session.calibration is not None, timeout=20000)
+    assert c.session.calibration == saved
+    qtbot.waitUntil(lambda: c.session.display_state() == "good", timeout=20000)
+    c.window.refresh()
+    assert "Not calibrated" not in c.window.detail_label.text()
+    # 3 x the 5 deg that head tilt wandered while calibrating: 15 deg, over the 10 configured.
+    assert c.window._thresholds["head_tilt"] == pytest.approx(15.0)
 
 
 def test_calibration_wizard_fails_with_a_reason_on_an_empty_video(
