@@ -10,7 +10,7 @@ import signal
 import socket
 import sys
 
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import QLoggingCategory, QTimer
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 from PyQt6.QtWidgets import QApplication
 
@@ -75,6 +75,11 @@ def run_app(config: Config, source: str | None) -> int:
         # Qt would abort (SIGABRT) with five lines about plugins; say it in one.
         raise NecklineError(f"No X server answers on DISPLAY={display}; start neckline from "
                             "your desktop session, or use `neckline analyze` in a terminal.")
+    # Qt Multimedia (the chime, the camera names) prints a line for every optional library it
+    # looks for and does not find (VA-API's libva, PipeWire), as it loads, and which FFmpeg it
+    # uses. None of it is for the user (QT_LOGGING_RULES still overrides this).
+    QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver*=false\n"
+                                    "qt.multimedia.ffmpeg.info=false")
     from neckline.app.controller import AppController
 
     app = QApplication(sys.argv[:1])
