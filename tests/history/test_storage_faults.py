@@ -124,8 +124,9 @@ def test_three_necklines_creating_the_same_new_database_at_once(tmp_path: Path) 
         writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(start)],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                    for _ in range(3)]
-        for writer in writers:
-            out, err = writer.communicate(timeout=60)
+        # Every writer is waited for (and its pipes closed) before any is judged.
+        results = [(w, *w.communicate(timeout=60)) for w in writers]
+        for writer, out, err in results:
             assert writer.returncode == 0 and out.strip() == "None", err
         connection = sqlite3.connect(path)
         assert connection.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 3

@@ -278,10 +278,15 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
     """Refuses, before anything is written, a database that is not neckline's: another
     program's application id, or (for files from before the id) a version or a set of tables
     neckline never wrote."""
-    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    tables = {name for (name,) in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # One statement, one snapshot: read one by one, the id and version of a brand-new file
+    # could come from before another neckline made its schema and the tables from after, which
+    # looked like another program's database (three necklines starting at once, 1 in ~20).
+    app_id, version, names = connection.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), "
+        "(SELECT group_concat(name, char(31)) FROM sqlite_master WHERE type = 'table')"
+    ).fetchone()
+    tables = set(names.split("\x1f")) if names else set()
     foreign = HistoryError(f"{path} is a database of another program, not neckline's "
                            "history; it was left as it is; choose another file.")
     if app_id not in (0, APPLICATION_ID):
