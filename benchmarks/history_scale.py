@@ -119,16 +119,23 @@ def main() -> int:
     from neckline.app.stats_window import StatsWindow
 
     app = QApplication(sys.argv[:1])
+
+    def read_and_paint() -> None:
+        """Until the window's reading thread has answered and the charts are drawn."""
+        while window.reading:
+            app.processEvents()
+            time.sleep(0.001)
+        window.grab()  # a full paint of every chart
+
     t0 = time.perf_counter()
     window = StatsWindow(path)  # opens on this week
     window.show_period("month")
     window.show()
-    app.processEvents()
-    window.grab()  # a full paint of every chart
+    read_and_paint()
     month = time.perf_counter() - t0
     t0 = time.perf_counter()
     window.show_range(today - timedelta(days=364), today)
-    window.grab()
+    read_and_paint()
     year = time.perf_counter() - t0
     print(f"statistics window, this month: {1000 * month:6.0f} ms to open and paint")
     print(f"statistics window, whole year: {1000 * year:6.0f} ms to query and repaint")

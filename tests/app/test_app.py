@@ -498,6 +498,26 @@ def test_a_failing_history_write_is_shown(qtbot: QtBot, make: Make, videos: dict
     qtbot.waitUntil(lambda: "Recording stopped" in c.window.notice_label.text(),
                     timeout=30000)
     assert "could not be written" in c.window.notice_label.text()
+    assert c.recorder is None  # let go: nothing more piles up for a writer that has ended
+
+
+def test_a_history_that_cannot_be_recorded_into_is_said_and_the_app_goes_on(
+        qtbot: QtBot, make: Make, videos: dict[str, Path], tmp_path: Path) -> None:
+    """Another program's database: said in one sentence once the recorder's thread finds out
+    (the window does not wait for it), the file left as it was, monitoring going on."""
+    path = tmp_path / "theirs.db"
+    theirs = sqlite3.connect(path)
+    with theirs:
+        theirs.execute("CREATE TABLE songs (title TEXT)")
+        theirs.execute("PRAGMA application_id = 1234")
+    theirs.close()
+    before = path.read_bytes()
+    c = make(videos["held_tilt"], QUICK_FLUSH, history_path=path)
+    qtbot.waitUntil(lambda: "not being recorded" in c.window.notice_label.text(), timeout=30000)
+    assert "another program" in c.window.notice_label.text()
+    assert c.recorder is None
+    qtbot.waitUntil(lambda: c.session.sample is not None, timeout=20000)
+    assert path.read_bytes() == before
 
 
 def test_windows_fit_the_screen_and_come_back_where_they_were(

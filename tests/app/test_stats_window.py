@@ -143,3 +143,21 @@ def test_the_window_shows_the_daily_goal(qtbot: QtBot, tmp_path: Path) -> None:
     window.refresh()
     read(qtbot, window)
     assert "Daily goal (60% good)" in window.summary.text()
+
+
+def test_a_history_file_replaced_meanwhile_is_read_anew(qtbot: QtBot, tmp_path: Path) -> None:
+    """The window keeps one connection, but a file put in the database's place (restored from
+    a backup, say) is opened again, not read through the old one."""
+    path = tmp_path / "h.db"
+    window = StatsWindow(path, today=lambda: MONDAY)
+    qtbot.addWidget(window)
+    assert read(qtbot, window).pages.currentWidget() is window.empty_label
+    backup = tmp_path / "backup.db"
+    record(backup, morning())
+    backup.replace(path)
+    for stale in tmp_path.glob("h.db-*"):  # the old file's WAL and shared memory
+        stale.unlink()
+    window.refresh()
+    read(qtbot, window)
+    assert window.pages.currentIndex() == 0
+    assert window.stats is not None and window.stats.total("good_s") > 0

@@ -10,6 +10,7 @@ import pytest
 from kinematics import HEIGHT, WIDTH, face_of, pose_body
 from neckline.config import Config, apply_overrides
 from neckline.landmarks.body import LEFT_EAR, LEFT_SHOULDER, N_LANDMARKS, NOSE, Body
+from neckline.posture.calibration import Calibration, CalibrationOutcome
 from neckline.posture.engine import AWAY_AFTER_S, PostureEngine, Sample
 
 
@@ -140,3 +141,17 @@ def test_a_faceless_phantom_where_the_user_sat_is_not_the_user() -> None:
     gone = [engine.update(4 + i / 10, [phantom], []) for i in range(30)]
     assert gone[-1].state == "away"
     assert all(not s.present for s in gone[round(AWAY_AFTER_S * 10) + 1:])
+
+
+def test_a_loaded_calibration_is_told_once_even_across_a_new_config() -> None:
+    saved = Calibration("front", {"head_roll": 0.0, "head_pitch": 0.0}, {}, {}, 50, "cam")
+    engine = PostureEngine(Config())
+    engine.camera = "cam"
+    engine.load_calibration(saved)
+    # Settings applied before any frame was judged: the new engine takes the news over.
+    again = PostureEngine(apply_overrides(Config(), {"alerts": {"cooldown_s": 60.0}}),
+                          engine.calibration, engine.breaks)
+    again.carry_on_from(engine)
+    first, second = again.update(0.0, [pose_body()]), again.update(0.1, [pose_body()])
+    assert first.calibrated == CalibrationOutcome(saved, None, loaded=True)
+    assert second.calibrated is None and again.camera == "cam"

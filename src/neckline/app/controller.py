@@ -160,6 +160,8 @@ class AppController(QObject):
         for dialog in (self.wizard, self.settings, self.guide, self.stats_window):
             if dialog is not None:
                 dialog.close()
+        if self.stats_window is not None:
+            self.stats_window.reader.close()
         self.worker.shutdown()
         self.recording.close()
         if self.tray is not None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from neckline.errors import NecklineError
 from neckline.history.recorder import HistoryRecorder
 
 
@@ -20,16 +19,13 @@ class Recording(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.recorder: HistoryRecorder | None = None
-        self._said: tuple[str | None, str | None] = (None, None)  # (notice, error) shown
+        self._notice: str | None = None  # the recorder's notice last shown
         self._news.connect(self._on_news)
 
     def start(self, path: Path | None, *, camera: str, model: str, flush_s: float) -> None:
-        try:
-            self.recorder = HistoryRecorder(path, camera=camera, model=model, kind="app",
-                                            flush_s=flush_s, on_change=self._news.emit,
-                                            wait=False)
-        except NecklineError as e:
-            self.said.emit(f"Posture history is not being recorded: {e}")
+        """Returns at once; a failure to start comes back as ``said``."""
+        self.recorder = HistoryRecorder(path, camera=camera, model=model, kind="app",
+                                        flush_s=flush_s, on_change=self._news.emit, wait=False)
 
     def close(self) -> None:
         """Writes what is pending and ends the session (waits for the writer thread)."""
@@ -41,11 +37,17 @@ class Recording(QObject):
         recorder = self.recorder
         if recorder is None:
             return
-        said = (recorder.notice, recorder.error)
-        if said != self._said:
-            # A damaged file moved aside, a lock or a full disk being waited out and its end,
-            # or the end of recording.
-            self._said = said
-            self.said.emit(recorder.error or recorder.notice or "")
-        if recorder.error is None:
-            self.written.emit(recorder.writes)
+        if recorder.error is not None:
+            # Recording did not start or stopped: said, and the recorder let go, so nothing
+            # more is queued for a writer thread that has ended.
+            error = recorder.error
+            if not error.startswith("Recording"):  # the database could not be opened
+                error = f"Posture history is not being recorded: {error}"
+            self.recorder = None
+            self.said.emit(error)
+            return
+        if recorder.notice != self._notice:
+            # A damaged file moved aside, a lock or a full disk being waited out, and its end.
+            self._notice = recorder.notice
+            self.said.emit(recorder.notice or "")
+        self.written.emit(recorder.writes)

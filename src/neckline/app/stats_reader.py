@@ -7,6 +7,7 @@ Exports are written by the same thread, from the same connection."""
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import sqlite3
 import threading
@@ -43,6 +44,7 @@ class StatsReader(QObject):
         self.db_path = db_path
         self._jobs: queue.SimpleQueue[tuple[str, tuple[Any, ...]] | None] = queue.SimpleQueue()
         self._db: HistoryDB | None = None
+        self._opened: tuple[int, int] | None = None  # the file's (device, inode) when opened
         self._thread = threading.Thread(target=self._run, name="neckline-statistics",
                                         daemon=True)
         self._thread.start()
@@ -76,19 +78,33 @@ class StatsReader(QObject):
                     if job is None:
                         return
                     if job[0] == "export":
-                        self._say(self.exported, self._export(*job[1]))
+                        self._say(self.exported, self._guarded(self._export, *job[1]))
                     elif job is reads[-1]:
-                        self._say(self.read, self._read(*job[1]))
+                        self._say(self.read, self._guarded(self._read, *job[1]))
         finally:
             if self._db is not None:
                 self._db.close()
 
+    def _guarded(self, job: Any, start: date, end: date, *rest: Any) -> Any:
+        """``job``'s answer; an error nobody foresaw is said too, so the window never waits
+        for ever."""
+        try:
+            return job(start, end, *rest)
+        except Exception as e:
+            self._forget_connection()
+            said = f"The history could not be read ({type(e).__name__}: {e})."
+            return Reading(start, end, None, error=said) if job == self._read \
+                else f"Not exported: {said}"
+
     def _connection(self) -> tuple[sqlite3.Connection, str | None]:
-        """The window's one connection, opened at the first job (and again after a failure);
-        the notice of a damaged database moved aside, the first time."""
-        if self._db is not None:
+        """The window's one connection, opened at the first job, and again after a failure or
+        when the file was replaced or removed meanwhile (a connection would go on reading the
+        old one); the notice of a damaged database moved aside."""
+        if self._db is not None and _identity(self._db.path) == self._opened:
             return self._db.connection, None
+        self._forget_connection()
         self._db = HistoryDB.open(self.db_path, write=False)
+        self._opened = _identity(self._db.path)
         return self._db.connection, self._db.notice
 
     def _forget_connection(self) -> None:
@@ -125,3 +141,11 @@ class StatsReader(QObject):
     def _say(signal: Any, what: object) -> None:
         with contextlib.suppress(RuntimeError):  # the window went away meanwhile
             signal.emit(what)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino

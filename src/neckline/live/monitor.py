@@ -305,7 +305,7 @@ class Monitor:
             self._detector = None
         old_engine = self.engine
         self.engine = PostureEngine(config, old_engine.calibration, old_engine.breaks)
-        self.engine.camera = old_engine.camera
+        self.engine.carry_on_from(old_engine)
         self.rate = self._make_rate()
         cameras = list_cameras()
         before, now = chosen_index(old.camera, cameras), chosen_index(config.camera, cameras)

@@ -99,6 +99,11 @@ class PostureEngine:
         self.calibration = usable(calibration, self.config)
         self.trackers = self._make_trackers()
 
+    def carry_on_from(self, old: PostureEngine) -> None:
+        """A new config's engine takes over from ``old``: its camera, and a calibration outcome
+        not yet told (a saved one loaded a moment ago), so the app still hears of it."""
+        self.camera, self._outcome = old.camera, old._outcome
+
     def load_calibration(self, calibration: Calibration | None, error: str | None = None
                          ) -> None:
         """A calibration saved earlier (or why it could not be read): used, and told by the
