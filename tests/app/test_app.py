@@ -9,12 +9,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PyQt6.QtCore import Qt, QTime, QTimer
+from PyQt6.QtCore import QPoint, QPointF, Qt, QTime, QTimer
+from PyQt6.QtGui import QWheelEvent
 from PyQt6.QtNetwork import QLocalSocket
-from PyQt6.QtWidgets import QApplication, QLineEdit, QTimeEdit, QWidget
+from PyQt6.QtTest import QTest
+from PyQt6.QtWidgets import (
+    QApplication,
+    QDoubleSpinBox,
+    QLineEdit,
+    QTabWidget,
+    QTimeEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from conftest import Make, alert
@@ -36,6 +46,7 @@ from neckline.config import (
 )
 from neckline.posture.calibration import Calibration, save_calibration
 from neckline.stretches.catalogue import catalogue
+from recorded import NINE, morning, record
 
 
 @pytest.fixture(autouse=True)
@@ -291,6 +302,76 @@ def test_onboarding_seen_to_calibration_is_not_shown_again(qtbot: QtBot, make: M
     assert wizard.step_label.text() == "Step 5 of 5"
     assert AppState.load().onboarded
     assert c.wizard is wizard  # still open
+
+
+def test_settings_applied_unchanged_change_nothing(qtbot: QtBot, make: Make,
+                                                   videos: dict[str, Path]) -> None:
+    """Apply without touching anything saves nothing: a fine default (smoothing_beta 0.02)
+    used to be shown with one decimal and written back as 0.0 at every Apply."""
+    c = make(videos["nobody"])
+    dialog = c.open_settings()
+    applied: list[Config] = []
+    dialog.applied.connect(applied.append)
+    assert dialog.apply()
+    assert applied == []
+    assert apply_overrides(Config(), dialog.values(), "settings") == c.config
+
+
+def test_scrolling_past_a_settings_field_does_not_change_it(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"])
+    dialog = c.open_settings()
+    spin = dialog.fields["measures.head_breadth_cm"]
+    assert isinstance(spin, QDoubleSpinBox)
+    before = spin.value()
+
+    def wheel() -> None:
+        QApplication.sendEvent(spin, QWheelEvent(
+            QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, 120),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase, False))
+
+    tabs = dialog.findChild(QTabWidget)
+    assert tabs is not None
+    tabs.setCurrentIndex(1)  # the Advanced page, which scrolls
+    wheel()
+    assert spin.value() == before  # the page scrolls instead
+    dialog.activateWindow()
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=5000)
+    wheel()
+    assert spin.value() != before  # clicked into, the wheel turns it
+
+
+def test_enter_on_the_first_page_of_the_wizard_goes_on(qtbot: QtBot, make: Make,
+                                                       videos: dict[str, Path]) -> None:
+    c = make(videos["nobody"], onboarded=False)
+    wizard = c.wizard
+    assert wizard is not None
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow, timeout=5000)
+    QTest.keyClick(wizard, Qt.Key.Key_Return)
+    assert wizard.isVisible() and wizard.pages.currentIndex() == 1  # not skipped
+
+
+def test_today_counts_what_earlier_sessions_recorded(qtbot: QtBot, videos: dict[str, Path],
+                                                     tmp_path: Path) -> None:
+    """A restart does not start "Today" from nothing: the history's totals for the day come
+    first (read by the recorder's thread), then this run's."""
+    path = tmp_path / "h.db"
+    record(path, morning())  # 2 min good, 30 s strained on Monday 2 March from 9:00
+    c = AppController(Config(), str(videos["nobody"]), tray=False,
+                      state=AppState(onboarded=True), history_path=path,
+                      now=lambda: datetime.fromtimestamp(NINE + 3600))
+    try:
+        c.start()
+        qtbot.waitUntil(lambda: c.session.tally.good_s >= 120, timeout=20000)
+        assert c.session.tally.strained_by_problem == {"head_tilt": pytest.approx(30.0)}
+        c.window.refresh()
+        assert c.window.today_label.text() == \
+            "Today: 2 min in good posture (80% of your desk time)"
+    finally:
+        c.shutdown()
 
 
 def test_settings_refuse_a_bad_value_and_apply_a_good_one_live(

@@ -84,6 +84,7 @@ class AppController(QObject):
         self.recording = Recording(self)
         self.recording.said.connect(self.window.show_notice)
         self.recording.written.connect(self._history_written)
+        self.recording.earlier_today.connect(self.session.add_earlier_today)
         self.pausing = Pausing(self.worker, self.session, self.state, self._save_state, self)
         self._source = source
         self._quitting = False
@@ -98,8 +99,9 @@ class AppController(QObject):
 
     def _connect_windows(self) -> None:
         w, session, worker = self.window, self.session, self.worker
-        asks = {"pause": self.pause, "resume": self.resume, "recalibrate": self._recalibrate,
-                "stretches": self._all_stretches, "statistics": self.open_statistics,
+        asks = {"pause": self.pause, "resume": self.resume,
+                "recalibrate": lambda: self.open_wizard(onboarding=False),
+                "stretches": lambda: self.open_stretches(None), "statistics": self.open_statistics,
                 "settings": self.open_settings, "quit": self.quit, "show": self.show_window}
         for asker in (w, self.tray):  # the window and the tray ask for the same things
             for name, act in asks.items():
@@ -128,7 +130,8 @@ class AppController(QObject):
         if self.config.history.record:
             self.recording.start(self.history_path, camera=self._source,
                                  model=self.config.processing.model,
-                                 flush_s=self.config.history.flush_s)
+                                 flush_s=self.config.history.flush_s,
+                                 started=self.now().timestamp())
         self.pausing.restore()
         self.worker.start()
         place(self.window, "main", self.state)
@@ -283,12 +286,6 @@ class AppController(QObject):
 
     def resume(self) -> None:
         self.pausing.resume()
-
-    def _recalibrate(self) -> None:
-        self.open_wizard(onboarding=False)
-
-    def _all_stretches(self) -> None:
-        self.open_stretches(None)
 
     def open_wizard(self, *, onboarding: bool) -> CalibrationWizard:
         if self.wizard is not None:

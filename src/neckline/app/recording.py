@@ -14,18 +14,22 @@ from neckline.history.recorder import HistoryRecorder
 class Recording(QObject):
     said = pyqtSignal(str)  # a sentence for the main window's notice; "" clears it
     written = pyqtSignal(int)  # batches written so far: the statistics can read again
+    earlier_today = pyqtSignal(object)  # DayStats: today's totals before this session, once
     _news = pyqtSignal()  # from the recorder's thread, queued to this object's
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.recorder: HistoryRecorder | None = None
         self._notice: str | None = None  # the recorder's notice last shown
+        self._told_today = False
         self._news.connect(self._on_news)
 
-    def start(self, path: Path | None, *, camera: str, model: str, flush_s: float) -> None:
+    def start(self, path: Path | None, *, camera: str, model: str, flush_s: float,
+              started: float) -> None:
         """Returns at once; a failure to start comes back as ``said``."""
         self.recorder = HistoryRecorder(path, camera=camera, model=model, kind="app",
-                                        flush_s=flush_s, on_change=self._news.emit, wait=False)
+                                        flush_s=flush_s, started=started,
+                                        on_change=self._news.emit, wait=False)
 
     def close(self) -> None:
         """Writes what is pending and ends the session (waits for the writer thread)."""
@@ -46,6 +50,9 @@ class Recording(QObject):
             self.recorder = None
             self.said.emit(error)
             return
+        if recorder.earlier_today is not None and not self._told_today:
+            self._told_today = True
+            self.earlier_today.emit(recorder.earlier_today)
         if recorder.notice != self._notice:
             # A damaged file moved aside, a lock or a full disk being waited out, and its end.
             self._notice = recorder.notice

@@ -18,6 +18,7 @@ import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from neckline.config import Config
+from neckline.history.stats import DayStats
 from neckline.live.monitor import Status
 from neckline.live.tally import DayTally
 from neckline.posture.calibration import Calibration
@@ -61,6 +62,12 @@ class Session(QObject):
             self.tally.add(previous, min(max(sample.t - previous.t, 0.0), MAX_SAMPLE_GAP_S),
                            self.now().date())
         self.sample_changed.emit(sample, preview)
+        self.changed()
+
+    def add_earlier_today(self, day: DayStats) -> None:
+        """Today's totals from the history, so "Today" counts the whole day, not this run."""
+        self.tally.add_earlier(day.day, day.good_s, day.strained_s,
+                               {p: s for p, s in day.problem_s.items() if s > 0})
         self.changed()
 
     def set_status(self, status: Status) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +34,7 @@ def editor(key: str, value: Any, meta: Any) -> QWidget:
         combo = QComboBox()
         combo.addItems(meta["choices"])
         combo.setCurrentText(value)
+        _wheel_only_when_focused(combo)
         widget = combo
     elif isinstance(value, str):
         widget = QLineEdit(value)
@@ -40,6 +42,7 @@ def editor(key: str, value: Any, meta: Any) -> QWidget:
         spin = QSpinBox()
         spin.setRange(int(meta["lo"]), int(meta["hi"]))
         spin.setValue(value)
+        _wheel_only_when_focused(spin)
         widget = spin
     else:
         suffix = next((unit for end, unit in UNIT_OF_KEY if key.endswith(end)), "")
@@ -81,15 +84,38 @@ def words(key: str) -> str:
 
 def number(value: float, lo: float, hi: float, suffix: str = "") -> QDoubleSpinBox:
     """A number field showing as many decimals as the value and its range need: '600 s', not
-    '600.00'; angles and distances keep one decimal."""
+    '600.00'; angles and distances keep one decimal; a finer value keeps its own (0.02 must not
+    be shown, and saved back, as 0.0). The mouse wheel changes it only once it has the focus,
+    so scrolling the page past it changes nothing."""
     spin = QDoubleSpinBox()
     whole = suffix == " s" and float(value).is_integer() and hi - lo >= 20
-    spin.setDecimals(0 if whole else 1 if hi - lo >= 2 else 2)
+    needed = next((d for d in range(5) if round(value, d) == value), 4)
+    spin.setDecimals(max(0 if whole else 1 if hi - lo >= 2 else 2, needed))
+    _wheel_only_when_focused(spin)
     spin.setRange(lo, hi)
     spin.setSingleStep(1.0 if hi - lo >= 20 else 0.1)
     spin.setSuffix(suffix)
     spin.setValue(value)
     return spin
+
+
+class _FocusedWheel(QObject):
+    """Lets a wheel event through to a field only while it has the keyboard focus."""
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if event is not None and event.type() == QEvent.Type.Wheel \
+                and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()  # the scroll area under it scrolls instead
+            return True
+        return False
+
+
+_FOCUSED_WHEEL = _FocusedWheel()
+
+
+def _wheel_only_when_focused(widget: QWidget) -> None:
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click focuses it; the wheel does not
+    widget.installEventFilter(_FOCUSED_WHEEL)
 
 
 def read(widget: QWidget) -> Any:

@@ -110,6 +110,7 @@ class CalibrationWizard(QDialog):
         self.back_button.clicked.connect(lambda: self._go(-1))
         self.next_button.clicked.connect(lambda: self._go(+1))
         self.close_button.clicked.connect(self.reject)
+        self.close_button.setAutoDefault(False)  # Enter goes on; it never skips the wizard
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addWidget(self.step_label)
@@ -208,6 +209,7 @@ class CalibrationWizard(QDialog):
             self.reached_end.emit()
         self.back_button.setVisible(index > 0 and not self._running)
         self.next_button.setVisible(index < last)
+        self.next_button.setDefault(index < last)
         self.close_button.setText("Done" if self.calibration is not None else
                                   "Skip for now" if index < last else "Close")
 

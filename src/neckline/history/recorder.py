@@ -22,6 +22,7 @@ from typing import Any
 from neckline.errors import NecklineError
 from neckline.history.aggregate import DeskLog, Minute, MinuteAggregator
 from neckline.history.db import HistoryDB, is_locked, refresh_rollups
+from neckline.history.stats import DayStats, compute_stats
 from neckline.posture.alerts import Alert, Response
 from neckline.posture.calibration import Calibration
 from neckline.posture.engine import Sample
@@ -52,6 +53,7 @@ class HistoryRecorder:
         self.notice: str | None = None  # a damaged database moved aside, for the user
         self.error: str | None = None  # recording stopped: the reason, for the user
         self.writes = 0  # batches written so far: a reader that saw fewer can look again
+        self.earlier_today: DayStats | None = None  # today's totals before this session
         self.started = started if started is not None else time.time()
         self._on_change = on_change
         self._session = {"camera": camera, "model": model, "kind": kind}
@@ -125,9 +127,13 @@ class HistoryRecorder:
                     self._changed()
                     return
         session_id = int(cursor.lastrowid or 0)
+        try:  # what earlier sessions recorded today, for the app's "Today" line
+            day = datetime.fromtimestamp(self.started).date()
+            self.earlier_today = compute_stats(connection, day, day).days[0]
+        except sqlite3.Error:
+            pass
         self._ready.set()
-        if self.notice:
-            self._changed()
+        self._changed()
         aggregator = MinuteAggregator()
         desk = DeskLog()
         finished: list[Minute] = []

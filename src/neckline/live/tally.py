@@ -32,6 +32,17 @@ class DayTally:
         elif sample.state == "away":
             self.away_s += seconds
 
+    def add_earlier(self, day: date, good_s: float, strained_s: float,
+                    strained_by_problem: dict[str, float]) -> None:
+        """What earlier sessions recorded on ``day``, if that is the tally's day."""
+        if day != self.day:
+            return
+        self.good_s += good_s
+        self.strained_s += strained_s
+        for problem, seconds in strained_by_problem.items():
+            self.strained_by_problem[problem] = \
+                self.strained_by_problem.get(problem, 0.0) + seconds
+
     @property
     def good_share(self) -> float | None:
         watched = self.good_s + self.strained_s
