@@ -150,7 +150,7 @@ def test_a_loaded_calibration_is_told_once_even_across_a_new_config() -> None:
     engine.load_calibration(saved)
     # Settings applied before any frame was judged: the new engine takes the news over.
     again = PostureEngine(apply_overrides(Config(), {"alerts": {"cooldown_s": 60.0}}),
-                          engine.calibration, engine.breaks)
+                          engine.calibration)
     again.carry_on_from(engine)
     first, second = again.update(0.0, [pose_body()]), again.update(0.1, [pose_body()])
     assert first.calibrated == CalibrationOutcome(saved, None, loaded=True)

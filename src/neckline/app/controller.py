@@ -234,7 +234,7 @@ class AppController(QObject):
 
     def _remind_break(self, event: DeskEvent) -> None:
         """A break is due: said as an alert is, offering a stretch for today's strains."""
-        if self.session.paused or self.pausing.held_for or not self.gate.allows(self.now()):
+        if self.session.paused or self.session.held_for or not self.gate.allows(self.now()):
             return
         problem, stretch_id = stretch_for_break(self.session.tally.strained_by_problem)
         stretch = catalogue().stretches[stretch_id]
@@ -269,9 +269,9 @@ class AppController(QObject):
         self.alert_response.emit(alert, response)
 
     def _save_state(self) -> None:
-        problem = self.state.save()
-        if problem is not None:
-            self.window.show_notice(problem)
+        failure = self.state.save()
+        if failure is not None:
+            self.window.show_notice(failure)
 
     def use_session_watch(self, watch: SessionWatch) -> None:
         self.pausing.use_session_watch(watch)

@@ -32,25 +32,20 @@ class Pausing(QObject):
         self.watch = watch
         watch.changed.connect(self._hold_for)
 
-    @property
-    def held_for(self) -> str:
-        """"locked" or "asleep" while monitoring is held for it (the camera off), else ""."""
-        return self.watch.reason if self.watch is not None else ""
-
     def restore(self) -> None:
         """At start: a pause chosen before the last quit goes on until its time."""
         until = self.state.paused_until
         if until is not None and until > self.session.now():
-            self.pause_until(until)
+            self.pause_till(until)
         elif until is not None:
             self.state.paused_until = None
             self.save_state()
 
     def pause(self, choice: str) -> None:
         """``choice``: "15min", "1h" or "tomorrow"."""
-        self.pause_until(pause_until(self.session.now(), choice))
+        self.pause_till(pause_until(self.session.now(), choice))
 
-    def pause_until(self, until: datetime) -> None:
+    def pause_till(self, until: datetime) -> None:
         self.state.paused_until = until
         self.save_state()
         self.worker.pause()
@@ -62,7 +57,7 @@ class Pausing(QObject):
         self._resume_timer.stop()
         self.state.paused_until = None
         self.save_state()
-        if not self.held_for:  # still locked or asleep: monitoring waits for the desk
+        if not self.session.held_for:  # still locked or asleep: monitoring waits for the desk
             self.worker.resume()
         self.session.set_paused(None)
 

@@ -22,16 +22,12 @@ from neckline.history.stats import DayStats
 from neckline.live.monitor import Status
 from neckline.live.tally import DayTally
 from neckline.posture.calibration import Calibration
-from neckline.posture.engine import PostureState, Sample
+from neckline.posture.engine import PostureState, Sample, sample_span
 from neckline.posture.messages import FAULT_WORDS, clock_words
 from neckline.posture.thresholds import thresholds, usable
 
 DisplayState = PostureState | Literal["paused", "fault", "starting"]
 """What the window and the tray show: the posture, or why there is none."""
-
-MAX_SAMPLE_GAP_S = 2.0
-"""A longer gap between two samples (a pause, a stall) counts as this much in today's tally."""
-
 
 class Session(QObject):
     display_changed = pyqtSignal(str)  # the state word: good, strained, away, paused, ...
@@ -59,8 +55,7 @@ class Session(QObject):
     def add_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
         previous, self.sample = self.sample, sample
         if previous is not None:
-            self.tally.add(previous, min(max(sample.t - previous.t, 0.0), MAX_SAMPLE_GAP_S),
-                           self.now().date())
+            self.tally.add(previous, sample_span(previous.t, sample.t), self.now().date())
         self.sample_changed.emit(sample, preview)
         self.changed()
 

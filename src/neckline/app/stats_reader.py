@@ -78,23 +78,11 @@ class StatsReader(QObject):
                     if job is None:
                         return
                     if job[0] == "export":
-                        self._say(self.exported, self._guarded(self._export, *job[1]))
+                        self._say(self.exported, self._export(*job[1]))
                     elif job is reads[-1]:
-                        self._say(self.read, self._guarded(self._read, *job[1]))
+                        self._say(self.read, self._read(*job[1]))
         finally:
-            if self._db is not None:
-                self._db.close()
-
-    def _guarded(self, job: Any, start: date, end: date, *rest: Any) -> Any:
-        """``job``'s answer; an error nobody foresaw is said too, so the window never waits
-        for ever."""
-        try:
-            return job(start, end, *rest)
-        except Exception as e:
             self._forget_connection()
-            said = f"The history could not be read ({type(e).__name__}: {e})."
-            return Reading(start, end, None, error=said) if job == self._read \
-                else f"Not exported: {said}"
 
     def _connection(self) -> tuple[sqlite3.Connection, str | None]:
         """The window's one connection, opened at the first job, and again after a failure or
@@ -118,8 +106,8 @@ class StatsReader(QObject):
             return Reading(start, end, compute_stats(connection, start, end), notice)
         except NecklineError as e:
             return Reading(start, end, None, error=str(e))
-        except sqlite3.Error as e:  # changed under us (deleted, replaced): opened again next
-            self._forget_connection()
+        except Exception as e:  # changed under us, or unforeseen: answered all the same (the
+            self._forget_connection()  # window must not wait for ever), and opened again next
             return Reading(start, end, None, error=f"The history could not be read ({e}).")
 
     def _export(self, start: date, end: date, path: Path) -> str:
@@ -130,11 +118,11 @@ class StatsReader(QObject):
                 count = export(connection, out, fmt, start, end)
         except NecklineError as e:
             return f"Not exported: {e}"
-        except sqlite3.Error as e:
-            self._forget_connection()
-            return f"Not exported: the history could not be read ({e})."
         except OSError as e:
             return f"Not exported: {path} cannot be written ({e.strerror})."
+        except Exception as e:  # as in _read
+            self._forget_connection()
+            return f"Not exported: the history could not be read ({e})."
         return f"Exported {count} records ({start} to {end}) to {path}."
 
     @staticmethod

@@ -12,9 +12,7 @@ from typing import Any
 from neckline.config import PROBLEMS
 from neckline.history.db import METRICS
 from neckline.posture.breaks import DeskEventKind
-from neckline.posture.engine import Sample
-
-MAX_FRAME_GAP_S = 2.0  # a sample stands for the time until the next one, up to this
+from neckline.posture.engine import Sample, sample_span
 
 
 @dataclass
@@ -64,7 +62,7 @@ def _percentile(ordered: list[float], q: float) -> float:
 
 class MinuteAggregator:
     """Samples with their epoch times in; finished minutes out. Each sample counts for the time
-    until the next one (at most MAX_FRAME_GAP_S)."""
+    until the next one (``sample_span``)."""
 
     def __init__(self) -> None:
         self.current: Minute | None = None
@@ -75,7 +73,7 @@ class MinuteAggregator:
         done: list[Minute] = []
         if self._pending is not None:
             previous, previous_epoch = self._pending
-            dt = min(max(epoch - previous_epoch, 0.0), MAX_FRAME_GAP_S)
+            dt = sample_span(previous_epoch, epoch)
             if dt > 0:
                 self._last_dt = dt
             done = self._count(previous, previous_epoch, dt)

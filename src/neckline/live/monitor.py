@@ -42,9 +42,7 @@ BLACK_AFTER_S = 2.0
 
 @dataclass(frozen=True)
 class Status:
-    """What the monitor is doing. ``kind`` is one of: starting, running, paused,
-    camera_missing, camera_busy, camera_lost, camera_black, source_unreadable, model_problem,
-    ended. ``message`` is one sentence for the user."""
+    """What the monitor is doing (``StatusKind``); ``message`` is one sentence for the user."""
 
     kind: StatusKind
     message: str = ""
@@ -304,7 +302,7 @@ class Monitor:
             self._detector.close()
             self._detector = None
         old_engine = self.engine
-        self.engine = PostureEngine(config, old_engine.calibration, old_engine.breaks)
+        self.engine = PostureEngine(config, old_engine.calibration)
         self.engine.carry_on_from(old_engine)
         self.rate = self._make_rate()
         cameras = list_cameras()

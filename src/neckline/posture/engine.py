@@ -47,6 +47,14 @@ _CVA_MARGIN_DEG = 2.0
 
 PostureState = Literal["calibrating", "good", "strained", "away"]
 
+MAX_SAMPLE_GAP_S = 2.0
+
+
+def sample_span(t: float, next_t: float) -> float:
+    """How long a sample at ``t`` stands for when the next comes at ``next_t``: the time
+    between, at most MAX_SAMPLE_GAP_S (a stall or a pause does not count as time seen)."""
+    return min(max(next_t - t, 0.0), MAX_SAMPLE_GAP_S)
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -67,14 +75,10 @@ class Sample:
 
 
 class PostureEngine:
-    def __init__(self, config: Config, calibration: Calibration | None = None,
-                 breaks: BreakTimer | None = None) -> None:
+    def __init__(self, config: Config, calibration: Calibration | None = None) -> None:
         self.config = config
-        every_s, break_s = config.breaks.every_min * 60.0, config.breaks.length_min * 60.0
-        if breaks is None:  # (a new config keeps the running stretch: ``breaks`` carried over)
-            breaks = BreakTimer(every_s=every_s, break_s=break_s)
-        breaks.set_lengths(every_s=every_s, break_s=break_s)
-        self.breaks = breaks
+        self.breaks = BreakTimer(every_s=config.breaks.every_min * 60.0,
+                                 break_s=config.breaks.length_min * 60.0)
         self.view = config.camera.view
         self._previous: Body | None = None
         self._bowed: float | None = None  # the last head-down seen beyond its threshold
@@ -100,9 +104,11 @@ class PostureEngine:
         self.trackers = self._make_trackers()
 
     def carry_on_from(self, old: PostureEngine) -> None:
-        """A new config's engine takes over from ``old``: its camera, and a calibration outcome
-        not yet told (a saved one loaded a moment ago), so the app still hears of it."""
-        self.camera, self._outcome = old.camera, old._outcome
+        """A new config's engine takes over from ``old``: the running stretch at the desk (on
+        this config's break lengths), its camera, and a calibration outcome not yet told (a
+        saved one loaded a moment ago), so the app still hears of it."""
+        old.breaks.set_lengths(every_s=self.breaks.every_s, break_s=self.breaks.break_s)
+        self.breaks, self.camera, self._outcome = old.breaks, old.camera, old._outcome
 
     def load_calibration(self, calibration: Calibration | None, error: str | None = None
                          ) -> None:
