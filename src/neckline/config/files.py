@@ -4,9 +4,14 @@ and writes only over a regular file or where nothing is yet."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import stat
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 
 def file_kind(path: str | Path) -> str:
@@ -36,3 +41,56 @@ def writable_file_name(path: str | Path) -> bool:
 def short(text: str, limit: int = 120) -> str:
     """A name as it goes into a sentence: at most ``limit`` characters."""
     return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
+def write_target(path: str | Path) -> Path:
+    """Where writing ``path`` lands: the file itself, or the file a symbolic link names (the
+    link is kept, as an editor keeps it). Raises OSError when the place is not a regular file
+    or a new name (a folder, a pipe, a device, a dangling link)."""
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    if not writable_file_name(target):
+        kind = file_kind(target)
+        if kind.startswith("cannot be opened"):
+            raise OSError(errno.EACCES, kind.removeprefix("cannot be opened (").rstrip(")"))
+        words = {"missing": "a link to nothing", "folder": "a folder"}.get(
+            kind, kind.removeprefix("is ").removesuffix(", not a file"))
+        raise OSError(errno.EINVAL, f"it is {words}, not a file")
+    return target
+
+
+def write_atomically(path: str | Path, write: Callable[[TextIO], object], *,
+                     newline: str | None = None) -> None:
+    """Writes a text file in one step: into a temporary file beside it, flushed to disk, then
+    renamed over it, so a full disk, a kill or an error part-way leaves the old file as it was
+    (and no temporary file). A link keeps linking; an existing file keeps its permissions.
+    ``write`` is given the open file. Raises OSError (with ``strerror`` in words)."""
+    target = write_target(path)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:200]}.",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is None:  # a new file gets what the umask allows, as open() would give it
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two names reach one file (through links, other spellings, hard links)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
