@@ -106,7 +106,7 @@ def test_save_baseline_refuses_a_device_before_analysing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sentence = one_sentence(capsys, "analyze", str(tmp_path / "x.avi"), "--calibrate", "5",
                             "--save-baseline", "/dev/full")
-    assert "not a regular file name" in sentence
+    assert "it is a device, not a file" in sentence
     assert Path("/dev/full").is_char_device()  # still the device it was
 
 

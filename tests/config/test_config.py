@@ -82,3 +82,64 @@ def test_a_bad_user_file_is_reported_with_its_path() -> None:
     user.write_text("[camera]\nview = 'up'\n")
     with pytest.raises(ConfigError, match=str(user)):
         load_config()
+
+
+HOSTILE = ['usb-Cam_"Pro"', "back\\slash\\", "new\nline", "tab\tand\rreturn", "del\x7f",
+           "nul\x00", "'single'", '"""', "#hash = 1", "[camera]", "ünïcödé 🎥", "\\u0041",
+           "x" * 5000, "", " "]
+
+
+def _string_options(obj: object, prefix: str = "") -> list[str]:
+    """Every option that holds text, by its dotted name."""
+    import dataclasses
+
+    names = []
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            names += _string_options(value, f"{prefix}{f.name}.")
+        elif isinstance(value, str):
+            names.append(prefix + f.name)
+    return names
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_settings_write_only_what_reads_back(text: str) -> None:
+    """Every text option set to a hostile string: saved, the file reads back to the same
+    config; where the value is not allowed (a choice, a time), nothing is written at all, so
+    the next start never refuses the file (a camera id with a quote used to brick it)."""
+    import dataclasses
+
+    from neckline.config import save_user_config
+
+    names = _string_options(Config())
+    assert "camera.id" in names and "app.theme" in names
+    for name in names:
+        section, key = name.split(".")
+        config = Config()
+        config = dataclasses.replace(config, **{section: dataclasses.replace(
+            getattr(config, section), **{key: text})})
+        user = user_config_path()
+        before = user.read_bytes() if user.exists() else None
+        try:
+            save_user_config(config)
+        except ConfigError as e:
+            assert "not saved" in str(e) or "cannot be saved" in str(e)
+            assert (user.read_bytes() if user.exists() else None) == before
+            continue
+        assert load_config() == config, name
+
+
+def test_settings_save_through_a_link_to_the_users_dotfiles(tmp_path: Path) -> None:
+    from neckline.config import save_user_config
+
+    dotfiles = tmp_path / "dotfiles" / "neckline.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text("")
+    user = user_config_path()
+    user.parent.mkdir(parents=True)
+    user.symlink_to(dotfiles)
+    config = apply_overrides(Config(), {"camera": {"id": 'usb-Cam_"Pro"'}})
+    save_user_config(config)
+    assert user.is_symlink() and 'usb-Cam_\\"Pro\\"' in dotfiles.read_text()
+    assert load_config() == config

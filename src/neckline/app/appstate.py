@@ -4,13 +4,16 @@ directory."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from neckline.config import user_data_dir
+from neckline.config.files import read_json, write_atomically
+
+LONGEST_PAUSE = timedelta(days=2)  # "until tomorrow" is the longest the app offers
+_FARTHEST_PX = 100_000
 
 
 def state_path() -> Path:
@@ -24,35 +27,57 @@ class AppState:
     windows: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # x, y, w, h
 
     @classmethod
-    def load(cls) -> AppState:
-        """The saved state; a missing or damaged file gives the defaults (it holds nothing
-        that cannot be chosen again)."""
+    def load(cls, now: datetime | None = None) -> AppState:
+        """The saved state; a missing, damaged or odd file (a pipe, a huge file, values no
+        run wrote) gives the defaults: it holds nothing that cannot be chosen again."""
         try:
-            data = json.loads(state_path().read_text(encoding="utf-8"))
-            paused = data.get("paused_until")
-            windows = {str(name): (int(g[0]), int(g[1]), int(g[2]), int(g[3]))
-                       for name, g in dict(data.get("windows", {})).items()}
-            return cls(bool(data.get("onboarded", False)),
-                       datetime.fromisoformat(paused) if paused else None, windows)
-        except (OSError, ValueError, TypeError, AttributeError):
+            data = read_json(state_path())
+            if not isinstance(data, dict):
+                return cls()
+            return cls(data.get("onboarded") is True, _pause(data.get("paused_until"), now),
+                       _windows(data.get("windows")))
+        except (OSError, ValueError):
             return cls()
 
     def save(self) -> str | None:
         """Saves; on failure (a read-only or full disk) returns the reason in a sentence: the
         app goes on with the state in memory, and forgets it at exit."""
         path = state_path()
-        tmp = path.with_suffix(".tmp")
+        text = json.dumps({
+            "onboarded": self.onboarded,
+            "paused_until": self.paused_until.isoformat() if self.paused_until else None,
+            "windows": {name: list(g) for name, g in self.windows.items()},
+        })
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps({
-                "onboarded": self.onboarded,
-                "paused_until": self.paused_until.isoformat() if self.paused_until else None,
-                "windows": {name: list(g) for name, g in self.windows.items()},
-            }), encoding="utf-8")
-            tmp.replace(path)
+            write_atomically(path, lambda out: out.write(text))
         except OSError as e:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
             return (f"neckline cannot save what it remembers between runs in {path.parent} "
                     f"({e.strerror}); it works on, but will forget it when it quits.")
         return None
+
+
+def _pause(text: object, now: datetime | None) -> datetime | None:
+    """A saved pause's end, if it is a time no further ahead than a pause can reach."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    try:
+        until = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if until.tzinfo is not None:
+        return None
+    return until if until <= (now or datetime.now()) + LONGEST_PAUSE else None
+
+
+def _windows(data: object) -> dict[str, tuple[int, int, int, int]]:
+    """Saved window places: four whole numbers each, within any screen; others dropped."""
+    if not isinstance(data, dict):
+        return {}
+    places = {}
+    for name, place in list(data.items())[:32]:
+        if (isinstance(place, list) and len(place) == 4
+                and all(isinstance(v, int) and not isinstance(v, bool)
+                        and abs(v) <= _FARTHEST_PX for v in place)):
+            places[str(name)] = (place[0], place[1], place[2], place[3])
+    return places

@@ -35,12 +35,16 @@ class AlertDelivery(QObject):
         self.tray = tray
         self.chime = Chime()
         self.toasts: list[Toast] = []  # the cards on screen
+        # Sent to the notification service, not yet answered: what its card would show.
+        self._sent: dict[int, tuple[Alert | BreakOffer, str, str, str | None,
+                                    DisplayState]] = {}
         self.use_notifier(notifier)
 
     def use_notifier(self, notifier: DesktopNotifications) -> None:
         """Desktop notifications go through ``notifier`` (tests give one on their own bus)."""
         self.notifier = notifier
-        notifier.responded.connect(self.answered)
+        notifier.responded.connect(self._notification_answered)
+        notifier.refused.connect(self._refused)
 
     def tell(self, subject: Alert | BreakOffer, title: str, text: str,
              stretch_title: str | None, icon: DisplayState, *, style: str, sound: bool) -> bool:
@@ -50,14 +54,29 @@ class AlertDelivery(QObject):
             self.chime.play()
         if style == "notification" and self.notifier.show(
                 subject, title, text, stretch=stretch_title is not None, icon=icon):
+            self._sent[id(subject)] = (subject, title, text, stretch_title, icon)
             return True  # the answer comes by signal
         if style in ("tray", "both") and self.tray is not None:
             self.tray.message(title, text, icon)
         if style in ("notification", "toast", "both") or self.tray is None:
-            card = self.card(subject, title, text, stretch_title, icon)
-            card.responded.connect(lambda response, c=card: self._card_answered(c, response))
+            self._answered_card(subject, title, text, stretch_title, icon)
             return True
         return False
+
+    def _answered_card(self, subject: Alert | BreakOffer, title: str, text: str,
+                       stretch_title: str | None, icon: DisplayState) -> None:
+        card = self.card(subject, title, text, stretch_title, icon)
+        card.responded.connect(lambda response, c=card: self._card_answered(c, response))
+
+    def _notification_answered(self, subject: Alert | BreakOffer, response: Response) -> None:
+        self._sent.pop(id(subject), None)
+        self.answered.emit(subject, response)
+
+    def _refused(self, subject: Alert | BreakOffer) -> None:
+        """The notification service did not take it (it stopped or hangs): the card instead."""
+        sent = self._sent.pop(id(subject), None)
+        if sent is not None:
+            self._answered_card(*sent)
 
     def card(self, subject: Alert | BreakOffer, title: str, text: str,
              stretch_title: str | None, icon: DisplayState = "strained") -> Toast:

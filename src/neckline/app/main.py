@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import os
@@ -9,8 +10,9 @@ import re
 import signal
 import socket
 import sys
+from collections.abc import Iterator
 
-from PyQt6.QtCore import QLoggingCategory, QTimer
+from PyQt6.QtCore import QLoggingCategory, QTimer, QtMsgType, qInstallMessageHandler
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 from PyQt6.QtWidgets import QApplication
 
@@ -63,6 +65,42 @@ def x_server_answers(display: str) -> bool:
         return False
 
 
+_WHY_QT_FAILED = re.compile(r"could not connect to display.*|Failed to create wl_display.*|"
+                            r"Could not find the Qt platform plugin.*|"
+                            r"Could not connect to any X display.*", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def _one_sentence_if_qt_fails() -> Iterator[None]:
+    """While Qt starts: when no display can be used (a wrong DISPLAY, a dead Wayland socket, a
+    platform that does not exist), Qt aborts after lines about plugins; neckline says why in
+    one sentence and exits with status 2 instead."""
+    said: list[str] = []
+
+    def handler(kind: QtMsgType, _context: object, message: str | None) -> None:
+        text = message or ""
+        if kind != QtMsgType.QtFatalMsg:
+            said.append(text)
+            return
+        why = next((m.group(0) for line in said if (m := _WHY_QT_FAILED.search(line))),
+                   text.splitlines()[0] if text else "no reason given")
+        platform = os.environ.get("QT_QPA_PLATFORM")
+        sys.stderr.write(f"neckline: the desktop cannot be reached ("
+                         f"{f'Qt platform {platform}: ' if platform else ''}"
+                         f"{why.strip().rstrip('.')}); start neckline from your desktop "
+                         "session, or use `neckline analyze` in a terminal.\n")
+        sys.stderr.flush()
+        os._exit(2)  # Qt aborts as soon as this returns
+
+    qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(None)
+    for line in said:  # what Qt said on the way to a working start still reaches the user
+        print(line, file=sys.stderr)
+
+
 def run_app(config: Config, source: str | None) -> int:
     if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -82,7 +120,8 @@ def run_app(config: Config, source: str | None) -> int:
                                     "qt.multimedia.ffmpeg.info=false")
     from neckline.app.controller import AppController
 
-    app = QApplication(sys.argv[:1])
+    with _one_sentence_if_qt_fails():
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("neckline")
     app.setQuitOnLastWindowClosed(False)
     if _bring_forward_running_instance():

@@ -8,10 +8,21 @@ own alert card instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PyQt6.QtCore import QMetaType, QObject, pyqtSignal, pyqtSlot
-from PyQt6.QtDBus import QDBus, QDBusArgument, QDBusConnection, QDBusInterface, QDBusMessage
+from PyQt6.QtDBus import (
+    QDBus,
+    QDBusArgument,
+    QDBusConnection,
+    QDBusInterface,
+    QDBusMessage,
+    QDBusPendingCallWatcher,
+    QDBusPendingReply,
+    QDBusServiceWatcher,
+)
 
 from neckline.app.icons import state_pixmap
 from neckline.app.session import DisplayState
@@ -22,6 +33,7 @@ PATH = "/org/freedesktop/Notifications"
 UINT = QMetaType.fromName(b"uint").id()  # D-Bus types the call's signature needs
 STRINGS = QMetaType.fromName(b"QStringList").id()
 SHOWN_MS = 15000  # as the alert card: long enough to read, gone without a click
+REPLY_MS = 5000  # a service started on demand answers within this; a hung one never does
 
 # Actions: key, label. "default" is what a click on the notification itself does.
 ACTIONS = (("default", "Show stretch"), ("stretch", "Show stretch"),
@@ -36,9 +48,15 @@ CLOSED_RESPONSES: dict[int, Response] = {1: "no_response", 2: "dismissed"}
 class DesktopNotifications(QObject):
     """Emits ``responded(subject, response)`` once per notification shown (``subject`` is what
     ``show`` was given: an alert or a break reminder): "stretched", "snoozed", "dismissed" or
-    "no_response" (it expired, or the service closed it)."""
+    "no_response" (it expired, or the service closed it); or ``refused(subject)`` when the
+    service did not take it within ``REPLY_MS`` (stopped, hung, gone), so the card is shown.
+
+    Nothing here waits for another process: calls go out asynchronously and their replies
+    come back through the event loop, so a notification service that hangs never freezes the
+    window or stops neckline from quitting."""
 
     responded = pyqtSignal(object, str)
+    refused = pyqtSignal(object)
 
     def __init__(self, icon_folder: Path | None = None,
                  bus: QDBusConnection | None = None) -> None:
@@ -47,56 +65,90 @@ class DesktopNotifications(QObject):
         self.shown: dict[int, object] = {}
         self._icon_folder = icon_folder
         self._icons: dict[str, str] = {}  # state -> its PNG, written once
+        self._pending: set[QDBusPendingCallWatcher] = set()
+        self._running = False  # the service's name has an owner now
         if self.bus.isConnected():
             for signal, slot in (("ActionInvoked", self._on_action),
                                  ("NotificationClosed", self._on_closed)):
                 self.bus.connect(SERVICE, PATH, SERVICE, signal, slot)
+            self._watcher = QDBusServiceWatcher(
+                SERVICE, self.bus, QDBusServiceWatcher.WatchModeFlag.WatchForOwnerChange, self)
+            self._watcher.serviceOwnerChanged.connect(self._owner_changed)
+            self._ask_bus("NameHasOwner", [SERVICE], self._has_owner)
 
     def available(self) -> bool:
-        """A notification service runs on the session bus (checked each time: it may start or
-        stop while neckline runs)."""
-        if not self.bus.isConnected():
-            return False
-        interface = self.bus.interface()
-        if interface is None:
-            return False
-        reply = interface.isServiceRegistered(SERVICE)
-        return bool(reply.isValid() and reply.value())
+        """A notification service runs on the session bus, as last heard from the bus (its
+        owner changes are followed as they happen: it may start or stop while neckline
+        runs)."""
+        return self.bus.isConnected() and self._running
 
     def show(self, subject: object, title: str, text: str, *, stretch: bool,
              icon: DisplayState = "strained") -> bool:
-        """Shows a notification for ``subject`` with the state icon ``icon``, offering "Show
-        stretch" if ``stretch``; False when the service did not take it (the caller shows the
-        card)."""
+        """Sends a notification for ``subject`` with the state icon ``icon``, offering "Show
+        stretch" if ``stretch``; False when no service is there (the caller shows the card).
+        A service that then fails to take it is told by ``refused``."""
         if not self.available():
             return False
-        notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
         offered = ACTIONS if stretch else ACTIONS[2:]  # no stretch: only Snooze
         actions = [part for action in offered for part in action]
         hints = {"desktop-entry": "neckline", "category": "presence"}
         if icon not in self._icons:
             self._icons[icon] = _icon_file(self._icon_folder, icon) if self._icon_folder else ""
-        reply = notifications.call(
-            QDBus.CallMode.Block, "Notify", "neckline",
-            QDBusArgument(0, UINT), self._icons[icon], title, text,
-            QDBusArgument(actions, STRINGS), hints, SHOWN_MS)
-        if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
-            return False
-        self.shown[int(reply.arguments()[0])] = subject
+        self._call(SERVICE, PATH, SERVICE, "Notify",
+                   ["neckline", QDBusArgument(0, UINT), self._icons[icon], title, text,
+                    QDBusArgument(actions, STRINGS), hints, SHOWN_MS],
+                   lambda reply: self._notified(subject, reply))
         return True
+
+    def _notified(self, subject: object, reply: QDBusMessage) -> None:
+        number = reply.arguments()[0] if reply.type() == QDBusMessage.MessageType.ReplyMessage \
+            and reply.arguments() else None
+        if not isinstance(number, int) or isinstance(number, bool):
+            self.refused.emit(subject)
+            return
+        self.shown[number] = subject
+
+    # -- the bus, asynchronously -------------------------------------------------------------
+
+    def _call(self, service: str, path: str, interface: str, method: str, args: list[object],
+              then: Callable[[QDBusMessage], None]) -> None:
+        message = QDBusMessage.createMethodCall(service, path, interface, method)
+        message.setArguments(args)
+        watcher = QDBusPendingCallWatcher(self.bus.asyncCall(message, REPLY_MS), self)
+        self._pending.add(watcher)
+
+        def finished(done: QDBusPendingCallWatcher) -> None:
+            self._pending.discard(done)
+            done.deleteLater()
+            then(QDBusPendingReply(done).reply())
+
+        watcher.finished.connect(finished)
+
+    def _ask_bus(self, method: str, args: list[object],
+                 then: Callable[[QDBusMessage], None]) -> None:
+        self._call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                   method, args, then)
+
+    def _has_owner(self, reply: QDBusMessage) -> None:
+        if reply.type() == QDBusMessage.MessageType.ReplyMessage and reply.arguments():
+            self._running = self._running or bool(reply.arguments()[0])
+
+    def _owner_changed(self, _name: str, _old: str, new: str) -> None:
+        self._running = bool(new)
 
     @pyqtSlot(QDBusMessage)
     def _on_action(self, message: QDBusMessage) -> None:
-        number, key = message.arguments()[:2]
-        if self._answer(int(number), RESPONSES.get(str(key), "dismissed")):
+        number, key = _number_and(message, str)
+        if number is not None and self._answer(number, RESPONSES.get(str(key), "dismissed")):
             notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
             notifications.call(QDBus.CallMode.NoBlock, "CloseNotification",
                                QDBusArgument(int(number), UINT))
 
     @pyqtSlot(QDBusMessage)
     def _on_closed(self, message: QDBusMessage) -> None:
-        number, reason = message.arguments()[:2]
-        self._answer(int(number), CLOSED_RESPONSES.get(int(reason), "no_response"))
+        number, reason = _number_and(message, int)
+        if number is not None:
+            self._answer(number, CLOSED_RESPONSES.get(int(reason or 0), "no_response"))
 
     def _answer(self, number: int, response: Response) -> bool:
         """Emits the response to notification ``number`` if it is one of ours, once."""
@@ -104,6 +156,16 @@ class DesktopNotifications(QObject):
         if subject is not None:
             self.responded.emit(subject, response)
         return subject is not None
+
+
+def _number_and(message: QDBusMessage, kind: type) -> tuple[int | None, Any]:
+    """A notification signal's id and its second argument; (None, None) for a signal that
+    does not carry them (any program may send one: it is ignored)."""
+    arguments = message.arguments()
+    if len(arguments) != 2 or not isinstance(arguments[0], int) \
+            or not isinstance(arguments[1], kind):
+        return None, None
+    return arguments[0], arguments[1]
 
 
 def _icon_file(folder: Path, state: DisplayState) -> str:

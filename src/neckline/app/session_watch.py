@@ -51,14 +51,27 @@ class SessionWatch(QObject):
 
     @pyqtSlot(QDBusMessage)
     def _on_lock(self, message: QDBusMessage) -> None:
-        self._set(locked=bool(message.arguments()[0]), asleep=self.asleep)
+        active = _flag(message)
+        if active is not None:
+            self._set(locked=active, asleep=self.asleep)
 
     @pyqtSlot(QDBusMessage)
     def _on_sleep(self, message: QDBusMessage) -> None:
-        self._set(locked=self.locked, asleep=bool(message.arguments()[0]))
+        asleep = _flag(message)
+        if asleep is not None:
+            self._set(locked=self.locked, asleep=asleep)
 
     def _set(self, *, locked: bool, asleep: bool) -> None:
         before = self.reason
         self.locked, self.asleep = locked, asleep
         if self.reason != before:
             self.changed.emit(self.reason)
+
+
+def _flag(message: QDBusMessage) -> bool | None:
+    """The signal's one true/false argument; None for a signal that carries none (any program
+    can send one on these paths: it is ignored, not obeyed)."""
+    arguments = message.arguments()
+    if len(arguments) != 1 or not isinstance(arguments[0], bool):
+        return None
+    return arguments[0]

@@ -7,7 +7,7 @@ body tilt is applied without cutting the shoulders off.
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from neckline.capture._cv2 import cv2
+from neckline.config.files import file_kind
 from neckline.errors import SourceError
 
 
@@ -89,7 +90,8 @@ def demo_video(folder: Path) -> Path:
     """A 100-second demo: sitting upright, then a head-and-body tilt held for 70 s, upright
     again, then leaving the desk."""
     path = folder / "neckline-demo.avi"
-    if path.exists() and os.path.getsize(path) > 0:
+    stamp = folder / "neckline-demo.avi.sha256"
+    if _made_here(path, stamp):
         return path
     folder.mkdir(parents=True, exist_ok=True)
     photo = grace_hopper()
@@ -98,7 +100,31 @@ def demo_video(folder: Path) -> Path:
     tmp = folder / "neckline-demo.tmp.avi"
     try:
         write_video(tmp, [(15, [upright]), (70, [tilted]), (10, [upright]), (5, [])])
+        digest = _sha256(tmp)
         tmp.replace(path)
+        stamp.write_text(f"{DEMO_VERSION} {digest}\n", encoding="utf-8")
     finally:
         tmp.unlink(missing_ok=True)  # a disk that filled part-way leaves no half video
     return path
+
+
+DEMO_VERSION = 1  # raised when the demo's story changes, so a cached older one is made anew
+
+
+def _made_here(path: Path, stamp: Path) -> bool:
+    """Whether the cached demo is the one neckline wrote, whole: a video cut short, damaged or
+    replaced (its checksum differs from the one written beside it) is made again."""
+    try:
+        version, digest = stamp.read_text(encoding="utf-8").split()
+        return version == str(DEMO_VERSION) and file_kind(path) == "file" \
+            and _sha256(path) == digest
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -8,6 +8,7 @@ as 60 seconds however fast or slow the analysis runs.
 from __future__ import annotations
 
 import glob
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -96,14 +97,21 @@ class VideoFileSource(FrameSource):
             raise SourceError(f"{path} is a folder; give a video file or an image pattern.")
         if kind != "file":
             raise SourceError(f"{short(path)} {kind}; give a video file.")
+        # OpenCV is handed the open file, not its name: a name that is not UTF-8 crashed it
+        # (signal 11), and one with %, * or ? was taken as a pattern of images.
+        try:
+            self._fd: int | None = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as e:
+            raise SourceError(f"{short(path)} cannot be opened ({e.strerror}).") from None
+        by_fd = f"/proc/self/fd/{self._fd}"
         with quiet_native_stderr():
-            self._cap = cv2.VideoCapture(path)
+            self._cap = cv2.VideoCapture(by_fd if os.path.exists(by_fd) else path)
             opened = self._cap.isOpened()
             # Fail now rather than halfway: the first frame must decode.
             first = opened and self._cap.grab()
         if not opened:
-            self._cap.release()
-            raise SourceError(f"{path} is not a video neckline can read "
+            self.close()
+            raise SourceError(f"{short(path)} is not a video neckline can read "
                               "(unknown format or damaged file).")
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self.fps = fps if 0 < fps < 1000 else 25.0
@@ -111,8 +119,9 @@ class VideoFileSource(FrameSource):
         self.frame_count = count if count > 0 else None
         self._index = -1
         if not first:
-            self._cap.release()
-            raise SourceError(f"{path} has no frame neckline can decode (damaged or empty).")
+            self.close()
+            raise SourceError(f"{short(path)} has no frame neckline can decode (damaged or "
+                              "empty).")
         self._pending = True
 
     def grab(self) -> float | None:
@@ -131,6 +140,9 @@ class VideoFileSource(FrameSource):
 
     def close(self) -> None:
         self._cap.release()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 class ImageSequenceSource(FrameSource):
@@ -172,9 +184,14 @@ class ImageSequenceSource(FrameSource):
 
     def retrieve(self) -> np.ndarray:
         path = self._files[self._index]
-        image = cv2.imread(path, cv2.IMREAD_COLOR)
+        try:  # read by Python, decoded by OpenCV: any name, as for videos
+            data = np.fromfile(path, dtype=np.uint8)
+        except OSError as e:
+            raise SourceError(f"Image {short(path)} cannot be read ({e.strerror}).") from None
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
         if image is None:
-            raise SourceError(f"Image {path} cannot be read (not an image or damaged).")
+            raise SourceError(f"Image {short(path)} cannot be read (not an image or "
+                              "damaged).")
         return np.asarray(image)
 
 
@@ -273,9 +290,10 @@ def is_camera(spec: str) -> bool:
 
 
 def open_source(spec: str, *, sequence_fps: float = 10.0) -> FrameSource:
-    """A camera index ("0"), an image pattern (contains % or *), or a video file path."""
+    """A camera index ("0"), a video file path, or an image pattern (contains %, * or ?, and
+    is not itself the name of a file: ``what?.avi`` may be one)."""
     if is_camera(spec):
         return CameraSource(int(spec))
-    if "%" in spec or "*" in spec or "?" in spec:
+    if any(c in spec for c in "%*?") and file_kind(spec) == "missing":
         return ImageSequenceSource(spec, sequence_fps)
     return VideoFileSource(spec)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import dataclasses
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from neckline import __version__
 from neckline.commands.output import print_json
 from neckline.config import PROBLEMS, Config, apply_overrides, default_toml, load_config
-from neckline.config.files import short, writable_file_name
+from neckline.config.files import short, write_target
 from neckline.errors import NecklineError
 
 if TYPE_CHECKING:
@@ -128,7 +129,68 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class OutputError(NecklineError):
+    """The terminal, file or pipe the output goes to refuses it (a full disk, /dev/full)."""
+
+
+class _GuardedOutput:
+    """stdout, whose write failures (other than a reader that left) become one sentence."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OutputError(f"The output cannot be written ({e.strerror}).") from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OutputError(f"The output cannot be written ({e.strerror}).") from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _silence_stdout() -> None:
+    """Sends what is left in stdout's buffer nowhere, so the flush at exit cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # Any text goes out, whatever the encoding: a name that is not UTF-8, or "°" under
+        # PYTHONIOENCODING=ascii, is escaped instead of ending the command.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    real_stdout = sys.stdout
+    if real_stdout is not None and not isinstance(real_stdout, _GuardedOutput):
+        sys.stdout = _GuardedOutput(real_stdout)
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # now, where a failure can still be said
+        return code
+    except OutputError as e:
+        _silence_stdout()
+        with contextlib.suppress(OSError):
+            print(f"neckline: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:  # `neckline ... | head`: the reader left; not an error
+        _silence_stdout()
+        return 0
+    finally:
+        sys.stdout = real_stdout
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "analyze":
@@ -156,15 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         if source == "demo":  # no webcam needed to see the app at work
             source = str(_demo_path())
         return run_app(load_config(args.app_config), source)
+    except OutputError:
+        raise
     except NecklineError as e:
         for line in str(e).splitlines():  # a config file can have several bad values
             print(f"neckline: {line}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `neckline ... | head`: the reader left; not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -195,9 +256,12 @@ def _analyze(args: argparse.Namespace) -> int:
                              f"camera view is {config.camera.view}.")
     if args.db and not args.record:
         raise UsageError("--db goes with --record here.")
-    if args.save_baseline is not None and not writable_file_name(args.save_baseline):
-        raise UsageError(f"--save-baseline {short(str(args.save_baseline))} is not a regular "
-                         "file name; give one (checked before the analysis, not after it).")
+    if args.save_baseline is not None:
+        try:  # checked before the analysis, not after it
+            write_target(args.save_baseline)
+        except OSError as e:
+            raise UsageError(f"--save-baseline {short(str(args.save_baseline))} cannot be "
+                             f"written ({e.strerror}); give a file name.") from None
     result, live = _run_analysis(args.source, config, calibration, args.calibrate,
                                  record_to=args.db if args.record else None,
                                  record=args.record)
@@ -280,7 +344,7 @@ def _demo(args: argparse.Namespace) -> int:
     path = _demo_path()
     print(f"Demo video: {path} (Grace Hopper's portrait, upright, then tilted 16 deg for 70 s).",
           file=sys.stderr)
-    return main(["analyze", str(path), "--calibrate", "5", *(["--json"] if args.json else [])])
+    return _main(["analyze", str(path), "--calibrate", "5", *(["--json"] if args.json else [])])
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from typing import Any
 import platformdirs
 
 from neckline.config.checks import apply_overrides, fmt_number
-from neckline.config.files import file_kind, short
+from neckline.config.files import file_kind, short, write_atomically
 from neckline.config.options import (
     AlertsConfig,
     AppConfig,
@@ -123,10 +123,29 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):
-        return f'"{v}"'
+        return _toml_string(v)
     if isinstance(v, float):
         return repr(v)
     return str(v)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string that reads back as ``text``: quotes and backslashes escaped, control
+    characters (TOML allows none but tab) as \\uXXXX. A lone surrogate (from an undecodable
+    file name) has no TOML spelling: ValueError."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"{text!r} is not valid text (an undecodable name)")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
 
 
 def overrides(config: Config) -> dict[str, Any]:
@@ -160,14 +179,21 @@ def save_user_config(config: Config) -> Path:
             if isinstance(value, dict):
                 write(value, f"{name}.{key}")
 
-    for section, table in overrides(config).items():
-        write(table, section)
     path = user_config_path()
     try:
+        for section, table in overrides(config).items():
+            write(table, section)
+    except ValueError as e:
+        raise ConfigError(f"Settings cannot be saved: {e}.") from None
+    text = "\n".join(lines) + "\n"
+    try:
+        apply_overrides(Config(), tomllib.loads(text), str(path))
+    except (tomllib.TOMLDecodeError, ConfigError) as e:  # never a file the next start refuses
+        raise ConfigError(f"Settings were not saved: they would not read back ({e}).") \
+            from None
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(path, lambda out: out.write(text))
     except OSError as e:
         raise ConfigError(f"Settings cannot be saved to {path} ({e.strerror}).") from None
     return path

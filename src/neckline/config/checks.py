@@ -75,22 +75,22 @@ def _check_value(value: Any, f: dataclasses.Field[Any], current: Any, name: str,
     meta = f.metadata
     if isinstance(current, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{origin}: '{name}' must be true or false, not {value!r}.")
+            raise ConfigError(f"{origin}: '{name}' must be true or false, not {_shown(value)}.")
         return value
     if isinstance(current, str):
         choices, pattern = meta.get("choices"), meta.get("pattern")
         if pattern and (not isinstance(value, str) or not re.fullmatch(pattern, value)):
             raise ConfigError(f"{origin}: '{name}' must be a time as HH:MM (00:00 to 23:59) "
-                              f"or empty, not {value!r}.")
+                              f"or empty, not {_shown(value)}.")
         if not isinstance(value, str) or (choices and value not in choices):
-            allowed = " or ".join(f"'{c}'" for c in choices or ())
-            raise ConfigError(f"{origin}: '{name}' must be {allowed}, not {value!r}.")
+            allowed = " or ".join(f"'{c}'" for c in choices or ()) or "text in quotes"
+            raise ConfigError(f"{origin}: '{name}' must be {allowed}, not {_shown(value)}.")
         return value
     if isinstance(current, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{origin}: '{name}' must be a whole number, not {value!r}.")
+            raise ConfigError(f"{origin}: '{name}' must be a whole number, not {_shown(value)}.")
     elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
+        raise ConfigError(f"{origin}: '{name}' must be a number, not {_shown(value)}.")
     _check_number(value, meta.get("lo"), meta.get("hi"), name, origin, "")
     try:
         return type(current)(value)
@@ -101,13 +101,23 @@ def _check_value(value: Any, f: dataclasses.Field[Any], current: Any, name: str,
 def _check_number(value: Any, lo: float | None, hi: float | None, name: str, origin: str,
                   unit: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{origin}: '{name}' must be a number, not {value!r}.")
+        raise ConfigError(f"{origin}: '{name}' must be a number, not {_shown(value)}.")
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{origin}: '{name}' must be a finite number, not {value}.")
     if (lo is not None and value < lo) or (hi is not None and value > hi) or value != value:
         unit_text = f" {unit}" if unit else ""
         raise ConfigError(f"{origin}: '{name}' = {fmt_number(value)} is out of range; "
                           f"allowed {fmt_number(lo)} to {fmt_number(hi)}{unit_text}.")
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as it goes into a sentence: its TOML-ish spelling, cut short (a
+    megabyte of text is not echoed back)."""
+    try:
+        text = repr(value)
+    except RecursionError:  # a list nested thousands deep
+        text = "a deeply nested value"
+    return text if len(text) <= 60 else f"{text[:50]}… ({len(text):,} characters)"
 
 
 def fmt_number(x: float | None) -> str:

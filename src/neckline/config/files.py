@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import stat
 import tempfile
@@ -94,3 +95,35 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def read_file(path: str | Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them: a pipe (which would hang the read),
+    a device (``/dev/zero`` never ends) or a folder raises OSError before anything is read,
+    and so does a file longer than ``limit``. ``strerror`` says which in words."""
+    kind = file_kind(path)
+    if kind == "missing":
+        raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
+    if kind != "file":
+        if kind.startswith("cannot be opened"):
+            raise OSError(errno.EACCES, kind.removeprefix("cannot be opened (").rstrip(")"))
+        raise OSError(errno.EINVAL, "it is a folder, not a file" if kind == "folder"
+                      else "it " + kind)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a pipe swapped in meanwhile: no hang
+    with os.fdopen(os.open(path, flags), "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"it is larger than {limit / 1e6:g} MB")
+    return data
+
+
+def read_json(path: str | Path, limit: int = 1_000_000) -> object:
+    """A small JSON file (a calibration, what the app remembers): OSError as in
+    ``read_file``; ValueError when it is not UTF-8 JSON, or nests too deeply to be ours."""
+    data = read_file(path, limit)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None

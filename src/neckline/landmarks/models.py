@@ -8,6 +8,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
+from neckline.config.files import read_file
 from neckline.errors import ModelError
 
 
@@ -33,6 +34,9 @@ MODELS = {
 }
 
 
+MODEL_SIZE_LIMIT = 64_000_000  # the largest shipped model is 9.4 MB
+
+
 def models_dir() -> Path:
     """``$NECKLINE_MODELS`` if set; else the checkout's ``models/`` folder when running from
     one; else where an installed wheel put them (``<prefix>/share/neckline/models``)."""
@@ -51,7 +55,7 @@ def load_model(name: str) -> bytes:
     model = MODELS[name]
     path = models_dir() / model.filename
     try:
-        data = path.read_bytes()
+        data = read_file(path, MODEL_SIZE_LIMIT)
     except FileNotFoundError:
         raise ModelError(f"The {_label(model)} is missing ({path}); "
                          "restore the models/ folder from the neckline repository.") from None

@@ -16,6 +16,7 @@ import dataclasses
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -26,6 +27,7 @@ from neckline.capture._cv2 import cv2
 from neckline.capture.cameras import chosen_index, list_cameras
 from neckline.capture.sources import CameraSource, Frame, FrameSource, open_source
 from neckline.config import Config
+from neckline.config.files import short
 from neckline.errors import CalibrationError, ModelError, SourceError
 from neckline.landmarks.detect import PersonDetector
 from neckline.live.adaptive import AdaptiveRate, adaptive_rate
@@ -54,9 +56,11 @@ class Status:
 
 
 StatusKind = Literal["starting", "running", "paused", "ended", "camera_missing", "camera_busy",
-                     "camera_lost", "camera_black", "source_unreadable", "model_problem"]
+                     "camera_lost", "camera_black", "source_unreadable", "model_problem",
+                     "failed"]
 FAULT_KINDS: tuple[StatusKind, ...] = ("camera_missing", "camera_busy", "camera_lost",
-                                       "camera_black", "source_unreadable", "model_problem")
+                                       "camera_black", "source_unreadable", "model_problem",
+                                       "failed")
 _SOURCE_KIND: dict[str, StatusKind] = {
     "missing": "camera_missing", "busy": "camera_busy", "lost": "camera_lost",
     "unreadable": "source_unreadable"}
@@ -127,6 +131,11 @@ class Monitor:
     def run(self) -> None:
         try:
             self._run()
+        except Exception as e:  # a bug: said as a state (never "Starting…" for ever), and kept
+            self._set_status(Status("failed", f"Monitoring stopped because of an error in "
+                                    f"neckline ({short(str(e) or type(e).__name__, 200)}); "
+                                    "quit and start it again, and please report it."))
+            traceback.print_exc()
         finally:
             self._close_source()
             if self._detector is not None:

@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 
 from neckline.config import CalibrationConfig, View, user_data_dir
-from neckline.config.files import writable_file_name
+from neckline.config.files import read_json, short, write_atomically
 from neckline.errors import CalibrationError
 from neckline.posture.geometry import RawMeasures, forward_shift_cm
 
 FORMAT_VERSION = 1
+_LARGEST = 1e5  # no measure (degrees, centimetres, pixels) reaches it
 _REQUIRED = {"front": ("head_roll", "head_pitch"), "side": ("cva", "head_pitch")}
 # Measured when seen often enough; without them the shoulders (and forward head, which needs
 # the shoulders as its reference) are not judged until the next calibration.
@@ -69,18 +70,38 @@ class Calibration:
         try:
             if data["version"] != FORMAT_VERSION:
                 raise CalibrationError(f"{origin} is a calibration of an unknown version "
-                                       f"({data['version']}); recalibrate.")
+                                       f"({short(str(data['version']), 20)}); recalibrate.")
             view = data["view"]
-            neutral = {k: float(v) for k, v in data["neutral"].items()}
-            noise = {k: float(v) for k, v in data["noise"].items()}
-            spread = {k: float(v) for k, v in data.get("spread", {}).items()}
+            neutral = _numbers(data["neutral"])
+            noise = _numbers(data["noise"], at_least=0.0)
+            spread = _numbers(data.get("spread", {}), at_least=0.0)
             if view not in _REQUIRED or any(k not in neutral for k in _REQUIRED[view]):
                 raise KeyError("neutral")
-            return cls(view, neutral, noise, spread, int(data["frames"]),
-                       str(data.get("camera", "")), str(data.get("created", "")))
-        except (KeyError, TypeError, ValueError, AttributeError):
+            frames = data["frames"]
+            if not isinstance(frames, int) or not 0 < frames < 10**9:
+                raise ValueError("frames")
+            return cls(view, neutral, noise, spread, frames,
+                       str(data.get("camera", ""))[:500], str(data.get("created", ""))[:64])
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
             raise CalibrationError(f"{origin} is not a neckline calibration file "
                                    "(fields missing or malformed); recalibrate.") from None
+
+
+def _numbers(values: Any, at_least: float = -_LARGEST) -> dict[str, float]:
+    """A calibration file's measures: names to finite numbers of a size a measure can have
+    (degrees, centimetres, pixels); ValueError for anything else (NaN would judge every
+    posture good, infinity every one bad)."""
+    if not isinstance(values, dict) or len(values) > 64:
+        raise ValueError("not a table of measures")
+    out = {}
+    for key, value in values.items():
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(key)
+        number = float(value)
+        if not (at_least <= number <= _LARGEST):  # also false for NaN
+            raise ValueError(key)
+        out[str(key)] = number
+    return out
 
 
 def _rounded(values: dict[str, float]) -> dict[str, float]:
@@ -199,14 +220,9 @@ def save_calibration(calibration: Calibration, path: Path | None = None) -> Path
     if path is None:
         path = calibrations_dir() / f"{camera_key(calibration.camera)}.json"
     try:
-        if not writable_file_name(path):
-            # Replacing it would turn a device, a folder or a pipe into a JSON file.
-            raise CalibrationError(f"The calibration is not saved to {path}: it is not a "
-                                   "regular file; give a file name.")
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(calibration.to_json(), indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(path, lambda out: out.write(
+            json.dumps(calibration.to_json(), indent=2) + "\n"))
     except OSError as e:
         raise CalibrationError(f"The calibration cannot be saved to {path} ({e.strerror}).") \
             from None
@@ -215,10 +231,13 @@ def save_calibration(calibration: Calibration, path: Path | None = None) -> Path
 
 def load_calibration(path: Path) -> Calibration:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path)
     except FileNotFoundError:
         raise CalibrationError(f"No calibration file at {path}.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except OSError as e:
+        raise CalibrationError(f"The calibration {path} cannot be read ({e.strerror}).") \
+            from None
+    except ValueError:
         raise CalibrationError(f"{path} is not a readable calibration file "
                                "(damaged or not JSON); recalibrate.") from None
     return Calibration.from_json(data, str(path))

@@ -89,7 +89,8 @@ STATE_WORDS = {
     "starting": "Starting…",
 }
 # The headline for a fault that is not the camera's.
-FAULT_WORDS = {"model_problem": "neckline cannot run", "source_unreadable": "Video problem"}
+FAULT_WORDS = {"model_problem": "neckline cannot run", "source_unreadable": "Video problem",
+               "failed": "neckline stopped watching"}
 
 
 def clock_words(seconds: float) -> str:
