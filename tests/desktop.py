@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,12 +48,23 @@ def _free_display() -> int:
                 and not os.path.exists(f"/tmp/.X{n}-lock"))
 
 
+# A session bus that starts no service on demand: the machine's own (dunst among them, which
+# claims org.freedesktop.Notifications) stay out of a test that wants none.
+BARE_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/>
+<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
+"""
+
+
 @contextmanager
 def desktop(*, tray: bool = True, bus: bool = False, notifications: bool = True,
-            dunst_config: Path | None = None) -> Iterator[Desktop]:
-    """Starts an X server with a window manager (and a tray; and a session bus, with dunst as
-    the notification service unless ``notifications`` is False, when ``bus``) and stops them
-    all afterwards."""
+            on_demand: bool = False, dunst_config: Path | None = None) -> Iterator[Desktop]:
+    """Starts an X server with a window manager (and a tray; and a session bus, when ``bus``,
+    with dunst running as the notification service, or with none if ``notifications`` is
+    False: then the bus starts dunst on demand only if ``on_demand``) and stops them all
+    afterwards."""
     number = _free_display()
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",
                                                              "DBUS_SESSION_BUS_ADDRESS")}
@@ -65,7 +77,12 @@ def desktop(*, tray: bool = True, bus: bool = False, notifications: bool = True,
             assert time.monotonic() < deadline, "Xvfb did not start"
             time.sleep(0.1)
         if bus:
-            daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork",
+            config = ["--session"]
+            if not notifications and not on_demand:
+                bare = Path(tempfile.mkdtemp(prefix="neckline-bus-")) / "bus.conf"
+                bare.write_text(BARE_BUS)
+                config = [f"--config-file={bare}"]
+            daemon = subprocess.Popen(["dbus-daemon", *config, "--nofork",
                                        "--print-address=1"], env=env, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL)
             d.processes.append(daemon)

@@ -12,6 +12,7 @@ from neckline.app.appstate import AppState, state_path
 from neckline.app.desktop_entry import (
     add_to_menu,
     autostart_path,
+    ensure_identity,
     exec_line,
     icon_path,
     in_menu,
@@ -132,13 +133,25 @@ def test_the_applications_menu_entry_comes_and_goes_with_its_icon() -> None:
     assert "Name=neckline\n" in text and "Categories=Utility;" in text
     assert "X-GNOME-Autostart" not in text
     assert icon_path().read_bytes().startswith(b"<svg")
-    set_autostart(True)
     remove_from_menu()
-    assert not in_menu() and icon_path().exists()  # the login entry still shows it
-    set_autostart(False)
+    # Out of the menu, the entry stays hidden: the desktop still names the running app.
+    assert not in_menu() and "NoDisplay=true\n" in path.read_text() and icon_path().exists()
+
+
+def test_the_desktop_knows_the_app_by_its_name_without_a_menu_entry(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_DIRS", str(tmp_path / "system"))
+    assert ensure_identity() is None
+    text = menu_path().read_text()
+    assert "NoDisplay=true\n" in text and "Name=neckline\n" in text and not in_menu()
+    assert f"Icon={icon_path()}\n" in text
     add_to_menu()
-    remove_from_menu()
-    assert not icon_path().exists()
+    assert ensure_identity() is None and in_menu()  # the user's own entry is left alone
+    menu_path().unlink()
+    installed = tmp_path / "system" / "applications" / "neckline.desktop"
+    installed.parent.mkdir(parents=True)
+    installed.write_text("[Desktop Entry]\n")
+    assert ensure_identity() is None and not menu_path().exists()  # installed system-wide
 
 
 def test_both_entries_pass_the_freedesktop_validator() -> None:

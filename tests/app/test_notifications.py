@@ -53,11 +53,14 @@ def test_alerts_go_to_the_desktop_notifications_and_their_answers_come_back(
             assert c.guide is not None and c.guide.isVisible()
             assert c.guide.stretch is not None
             assert c.guide.stretch.id == "upper_trapezius_side_bend"
+            # (sent without waiting for the service: the next is counted once this one went)
+            qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "0", timeout=10000)
 
             c._on_alert(alert("head_down", 25.0))  # closed by the user: dismissed
             qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
             dunstctl(d, "close")
             qtbot.waitUntil(lambda: answers[-1] == ("head_down", "dismissed"), timeout=10000)
+            qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "0", timeout=10000)
 
             c._on_alert(alert("forward_head", 4.0))  # "Snooze 15 min" from its menu
             qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
@@ -86,3 +89,23 @@ def test_without_a_notification_service_the_card_is_shown(
         assert not c.delivery.notifier.available()
         c._on_alert(alert())
         assert c.delivery.toasts and c.delivery.toasts[-1].isVisible()
+
+
+def test_a_notification_service_started_on_demand_is_used(
+        qtbot: QtBot, make: Make, videos: dict[str, Path], tmp_path: Path) -> None:
+    """dunst installed but not running, as under sway or another window manager: the bus
+    starts it at the first notification, which is shown there, not as a card."""
+    with desktop(tray=False, bus=True, notifications=False, on_demand=True) as d:
+        bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
+                                           f"neckline-test-{time.monotonic()}")
+        notifier = DesktopNotifications(icon_folder=tmp_path, bus=bus)
+        qtbot.waitUntil(notifier.available, timeout=10000)
+        assert not notifier._running  # nobody owns the name yet
+        c = make(videos["nobody"])
+        c.use_notifier(notifier)
+        c._on_alert(alert())
+        qtbot.waitUntil(lambda: len(notifier.shown) == 1, timeout=15000)
+        assert not c.delivery.toasts
+        assert dunstctl(d, "count", "displayed") == "1"
+        dunstctl(d, "close")
+        qtbot.waitUntil(lambda: [r for _, r in c.responses] == ["dismissed"], timeout=10000)

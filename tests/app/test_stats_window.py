@@ -62,6 +62,7 @@ def test_charts_render_known_data(qtbot: QtBot, tmp_path: Path) -> None:
             if item.__class__.__name__ == "BarGraphItem"]
     assert [list(np.round(b.opts["height"], 2)) for b in bars][1] == [2.0, 0.0, 0.0]
     out = tmp_path / "stats.png"
+    window.resize(1000, 720)  # (opened, it fits the 800 x 600 test screen: the charts scroll)
     assert window.grab().save(str(out))
     image = QImage(str(out))
     assert image.width() > 800 and image.height() > 600

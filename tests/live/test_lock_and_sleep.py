@@ -7,7 +7,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from PyQt6.QtDBus import QDBusConnection
+import pytest
+from PyQt6.QtCore import QMetaType
+from PyQt6.QtDBus import QDBusArgument, QDBusConnection, QDBusMessage, QDBusVariant
 from pytestqt.qtbot import QtBot
 
 from conftest import Make
@@ -80,3 +82,44 @@ def test_a_pause_chosen_by_the_user_outlasts_an_unlock(qtbot: QtBot, make: Make,
         qtbot.wait(500)
         # still paused for the hour chosen
         assert c.session.paused and c.session.status.kind == "paused"
+
+
+def test_a_lock_that_logind_tells_is_heard(qtbot: QtBot, make: Make, videos: dict[str, Path],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """sway and other wlroots desktops have no screen saver service: their lock is logind's
+    session Lock/Unlock (loginctl lock-session, swayidle) and LockedHint. Another login
+    session's lock is not ours."""
+    monkeypatch.setenv("XDG_SESSION_ID", "3")
+    with desktop(tray=False, bus=True, notifications=False) as d:
+        c = watched(d, make, videos["upright"])
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=30000)
+        address = d.env["DBUS_SESSION_BUS_ADDRESS"]
+
+        def signal(path: str, member: str) -> None:
+            subprocess.run(["dbus-send", f"--bus={address}", "--type=signal", path,
+                            f"org.freedesktop.login1.Session.{member}"], check=True, timeout=10)
+
+        signal("/org/freedesktop/login1/session/_34", "Lock")  # session 4: someone else's
+        qtbot.wait(1000)
+        assert c.session.status.kind == "running"
+        signal("/org/freedesktop/login1/session/_33", "Lock")
+        qtbot.waitUntil(lambda: c.session.status.kind == "paused", timeout=10000)
+        assert "screen is locked" in c.window.detail
+        signal("/org/freedesktop/login1/session/_33", "Unlock")
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=10000)
+
+        logind = QDBusConnection.connectToBus(address, f"logind-{time.monotonic()}")
+
+        def hint(value: bool) -> None:  # as logind says it: a{sv} (dbus-send cannot)
+            message = QDBusMessage.createSignal("/org/freedesktop/login1/session/_33",
+                                                "org.freedesktop.DBus.Properties",
+                                                "PropertiesChanged")
+            message.setArguments(["org.freedesktop.login1.Session",
+                                  {"LockedHint": QDBusVariant(value)},
+                                  QDBusArgument([], QMetaType.fromName(b"QStringList").id())])
+            assert logind.send(message)
+
+        hint(True)
+        qtbot.waitUntil(lambda: c.session.status.kind == "paused", timeout=10000)
+        hint(False)
+        qtbot.waitUntil(lambda: c.session.status.kind == "running", timeout=10000)

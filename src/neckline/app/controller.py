@@ -17,6 +17,7 @@ import platformdirs
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QApplication, QSystemTrayIcon
 
+from neckline.app.activation import bring_forward, use_token
 from neckline.app.appstate import AppState
 from neckline.app.camera_names import camera_labels
 from neckline.app.delivery import AlertDelivery, BreakOffer
@@ -31,7 +32,6 @@ from neckline.app.session_watch import SessionWatch
 from neckline.app.settings_dialog import SettingsDialog
 from neckline.app.stats_window import StatsWindow
 from neckline.app.theme import Theme
-from neckline.app.toast import Toast
 from neckline.app.tray import Tray
 from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
@@ -52,8 +52,7 @@ from .worker import MonitorThread
 
 __all__ = ["AppController", "BreakOffer"]
 
-NO_TRAY = ("No system tray was found, so neckline lives in this window: closing it quits. "
-           "Alerts appear as cards near the corner of the screen.")
+NO_TRAY = "This desktop shows no tray icons, so neckline lives in this window: closing it quits."
 
 
 class AppController(QObject):
@@ -92,7 +91,8 @@ class AppController(QObject):
         use_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
         self.tray = Tray(self) if use_tray else None
         self.delivery = AlertDelivery(DesktopNotifications(
-            icon_folder=Path(platformdirs.user_cache_dir("neckline")) / "icons"), self.tray, self)
+            icon_folder=Path(platformdirs.user_cache_dir("neckline")) / "icons"), self.tray,
+            self.window, self)
         self.delivery.answered.connect(self._answered)
         self.pausing.use_session_watch(SessionWatch())
         self._connect_windows()
@@ -117,7 +117,7 @@ class AppController(QObject):
         w.set_thresholds(session.thresholds(), self.config.camera.view)
         if self.tray is None:
             w.quit_on_close = True
-            w.show_notice(NO_TRAY)
+            w.show_info(NO_TRAY)
         else:
             tray = self.tray
             session.display_changed.connect(lambda d: tray.show_state(d, self.session.paused))
@@ -191,10 +191,11 @@ class AppController(QObject):
             self._quitting = False
             self.window.quit_on_close = closing_quits  # as before, should the quit not happen
 
-    def show_window(self) -> None:
-        self.window.show()
-        self.window.raise_()
-        self.window.activateWindow()
+    def show_window(self, token: str = "") -> None:
+        """The main window, brought forward (``token``: the desktop's activation token for
+        the user's action, from a second start)."""
+        use_token(token)
+        bring_forward(self.window)
 
     # -- from the worker ---------------------------------------------------------------------
 
@@ -327,8 +328,7 @@ class AppController(QObject):
             self.guide.stretch_done.connect(self._stretch_done)
             self.session.sample_changed.connect(self.guide.on_sample)
         self.guide.show_problem(problem, stretch_id)
-        self.guide.show()
-        self.guide.raise_()
+        bring_forward(self.guide)
         return self.guide
 
     def _stretch_done(self, stretch_id: str, problem: str | None) -> None:
@@ -368,15 +368,16 @@ class AppController(QObject):
         if self.settings is not None:
             self.settings.show_picture(preview, self.window.mirror)
 
-    def show_example_alert(self) -> Toast:
-        """The alert card as it will look (from Settings); not recorded, no effect."""
+    def show_example_alert(self) -> None:
+        """An alert as real ones will come, the way they will come (from Settings); not
+        recorded, no effect."""
         example = Alert(self.now().timestamp(), "head_tilt", 60.0, 14.0,
                         stretches_for("head_tilt"))
-        toast = self.delivery.card(example, *alert_text(example, self.config.camera.view),
-                                   catalogue().stretches[example.stretches[0]].title)
-        if self.settings is not None and self.settings.values()["app"]["sound"]:
-            self.delivery.chime.play()
-        return toast
+        values = self.settings.values()["app"] if self.settings is not None else {}
+        self.delivery.example(example, *alert_text(example, self.config.camera.view),
+                              catalogue().stretches[example.stretches[0]].title,
+                              style=values.get("alert_style", self.config.app.alert_style),
+                              sound=values.get("sound", False))
 
     def apply_config(self, config: Config) -> None:
         """A new config, live: saved for next time, handed to the worker, shown."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtWidgets import QWidget
 
+from neckline.app.activation import on_wayland
 from neckline.app.notifier import DesktopNotifications
 from neckline.app.session import DisplayState
 from neckline.app.sound import Chime
@@ -29,10 +31,13 @@ class BreakOffer:
 class AlertDelivery(QObject):
     answered = pyqtSignal(object, str)  # Alert or BreakOffer; stretched/snoozed/dismissed/...
 
-    def __init__(self, notifier: DesktopNotifications, tray: Tray | None,
+    def __init__(self, notifier: DesktopNotifications, tray: Tray | None, window: QWidget,
                  parent: QObject | None = None) -> None:
+        """``window``: neckline's main window, where a card goes on Wayland."""
         super().__init__(parent)
         self.tray = tray
+        self.window = window
+        self._examples: set[int] = set()  # subjects shown as examples: answers go nowhere
         self.chime = Chime()
         self.toasts: list[Toast] = []  # the cards on screen
         # Sent to the notification service, not yet answered: what its card would show.
@@ -46,12 +51,21 @@ class AlertDelivery(QObject):
         notifier.responded.connect(self._notification_answered)
         notifier.refused.connect(self._refused)
 
+    def style(self, chosen: str) -> str:
+        """The way alerts go now, for the style chosen. On Wayland a card can be neither
+        placed nor kept on top, and GNOME and sway give every new window the keyboard, so
+        alerts go to the desktop's notifications whatever the choice, where it has them."""
+        if on_wayland() and self.notifier.available():
+            return "notification"
+        return chosen
+
     def tell(self, subject: Alert | BreakOffer, title: str, text: str,
              stretch_title: str | None, icon: DisplayState, *, style: str, sound: bool) -> bool:
         """Shows ``subject`` in ``style`` (app.alert_style); False when nothing will answer
         (only a tray message was shown)."""
         if sound:
             self.chime.play()
+        style = self.style(style)
         if style == "notification" and self.notifier.show(
                 subject, title, text, stretch=stretch_title is not None, icon=icon):
             self._sent[id(subject)] = (subject, title, text, stretch_title, icon)
@@ -70,6 +84,12 @@ class AlertDelivery(QObject):
 
     def _notification_answered(self, subject: Alert | BreakOffer, response: Response) -> None:
         self._sent.pop(id(subject), None)
+        self._emit(subject, response)
+
+    def _emit(self, subject: Alert | BreakOffer, response: Response) -> None:
+        if id(subject) in self._examples:
+            self._examples.discard(id(subject))
+            return
         self.answered.emit(subject, response)
 
     def _refused(self, subject: Alert | BreakOffer) -> None:
@@ -78,11 +98,20 @@ class AlertDelivery(QObject):
         if sent is not None:
             self._answered_card(*sent)
 
+    def example(self, subject: Alert, title: str, text: str, stretch_title: str | None, *,
+                style: str, sound: bool) -> None:
+        """An alert as real ones will come (from Settings); its answer goes nowhere."""
+        self._examples.add(id(subject))
+        self.tell(subject, title, text, stretch_title, "strained", style=style, sound=sound)
+
     def card(self, subject: Alert | BreakOffer, title: str, text: str,
              stretch_title: str | None, icon: DisplayState = "strained") -> Toast:
         """The card for ``subject``, naming the stretch it offers, shown in the corner; its
-        answer is the caller's to connect (an example card's goes nowhere)."""
-        toast = Toast(subject, title, text, stretch_title, icon)
+        answer is the caller's to connect. On Wayland (with no notification service, or it
+        would not be asked) it is shown inside neckline's own window: a window of its own
+        would take the keyboard there."""
+        inside = self.window if on_wayland() else None
+        toast = Toast(subject, title, text, stretch_title, icon, inside=inside)
         self.toasts.append(toast)
         toast.responded.connect(lambda _r, t=toast: self._forget(t))
         toast.show_in_corner()
@@ -99,4 +128,6 @@ class AlertDelivery(QObject):
 
     def _card_answered(self, toast: Toast, response: Response) -> None:
         self._forget(toast)
-        self.answered.emit(toast.subject, response)
+        subject = toast.subject
+        assert isinstance(subject, Alert | BreakOffer)
+        self._emit(subject, response)

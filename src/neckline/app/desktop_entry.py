@@ -1,5 +1,7 @@
 """neckline on the desktop: an XDG desktop entry in the applications menu, with its icon, and
-the same entry in ``~/.config/autostart/`` to start on login. User-level files only.
+the same entry in ``~/.config/autostart/`` to start on login. User-level files only. Out of the
+menu, the entry stays hidden (``NoDisplay``): it is how the desktop knows the running app's
+name and icon.
 
 The command in ``Exec`` is the Python that runs neckline now (``python -m neckline``), so the
 entry starts the same install, whether a checkout's .venv, a pipx venv or any other.
@@ -11,6 +13,8 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
+
+from neckline.config.files import write_atomically
 
 ICON_NAME = "neckline"
 ENTRY = """[Desktop Entry]
@@ -84,8 +88,41 @@ def set_autostart(enabled: bool, command: list[str] | None = None) -> Path:
     return path
 
 
+HIDDEN_LINE = "NoDisplay=true\n"
+
+
 def in_menu() -> bool:
-    return menu_path().exists()
+    """Whether neckline's own entry shows in the applications menu (the hidden entry that only
+    names the app, see ``ensure_identity``, does not)."""
+    try:
+        return HIDDEN_LINE not in menu_path().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def ensure_identity(command: list[str] | None = None) -> str | None:
+    """Makes sure the desktop knows the app by its name and icon: GNOME and KDE (on Wayland
+    above all) match the app's id, "neckline", to a desktop entry, and without one show it as
+    "python3" with a blank icon in the top bar, the dock, Alt-Tab and its notifications. When
+    no entry exists (neither the user's nor one installed system-wide), a hidden one is written
+    (``NoDisplay=true``: it names the app without adding it to the applications menu). Returns
+    a sentence when that fails (the app goes on, shown as the desktop can)."""
+    if menu_path().exists() or any(
+            (Path(folder) / "applications" / "neckline.desktop").exists()
+            for folder in _data_dirs()):
+        return None
+    try:
+        _install_icon()
+        _write(menu_path(), entry_text(command or launch_command()) + HIDDEN_LINE)
+    except OSError as e:
+        return (f"neckline could not tell the desktop its name and icon ({e.strerror}: "
+                f"{menu_path().parent}); it may show as \"python3\".")
+    return None
+
+
+def _data_dirs() -> list[str]:
+    return [d for d in (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+                        ).split(":") if d]
 
 
 def add_to_menu(command: list[str] | None = None) -> Path:
@@ -97,11 +134,11 @@ def add_to_menu(command: list[str] | None = None) -> Path:
     return path
 
 
-def remove_from_menu() -> None:
-    """Removes the entry and the icon neckline added (the icon stays while autostart uses it)."""
-    menu_path().unlink(missing_ok=True)
-    if not autostart_path().exists():
-        icon_path().unlink(missing_ok=True)
+def remove_from_menu(command: list[str] | None = None) -> None:
+    """Takes neckline out of the applications menu: its entry stays, hidden, so the desktop
+    still shows the running app by its name and icon (see ``ensure_identity``)."""
+    _install_icon()
+    _write(menu_path(), entry_text(command or launch_command()) + HIDDEN_LINE)
 
 
 def _install_icon() -> None:
@@ -113,6 +150,4 @@ def _install_icon() -> None:
 def _write(path: Path, text: str) -> None:
     """Written whole or not at all: a half entry would show a broken launcher."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, lambda out: out.write(text))

@@ -10,12 +10,15 @@ import re
 import signal
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib import resources
 
 from PyQt6.QtCore import QLoggingCategory, QTimer, QtMsgType, qInstallMessageHandler
+from PyQt6.QtGui import QIcon
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 from PyQt6.QtWidgets import QApplication
 
+from neckline.app.desktop_entry import ensure_identity
 from neckline.capture.cameras import chosen_index, list_cameras
 from neckline.config import Config, user_data_dir
 from neckline.errors import NecklineError
@@ -30,15 +33,45 @@ def server_name() -> str:
 
 
 def _bring_forward_running_instance() -> bool:
+    """Asks a neckline already running here to show its window, handing it the activation
+    token this start was given (Wayland lets a program raise its window only with one: GNOME
+    shows "neckline is ready" instead)."""
     socket = QLocalSocket()
     socket.connectToServer(server_name())
     if not socket.waitForConnected(500):
         return False
-    socket.write(b"show\n")
+    token = os.environ.get("XDG_ACTIVATION_TOKEN", "")
+    socket.write(f"show {token}".strip().encode("utf-8", "replace")[:1000] + b"\n")
     socket.flush()
-    socket.waitForBytesWritten(1000)
-    socket.disconnectFromServer()
+    if socket.state() == QLocalSocket.LocalSocketState.ConnectedState:
+        socket.waitForBytesWritten(1000)
+    if socket.state() == QLocalSocket.LocalSocketState.ConnectedState:
+        socket.waitForDisconnected(1000)  # the running one read it and hung up
+    socket.abort()
     return True
+
+
+def _listen_for_later_starts(server: QLocalServer, show: Callable[[str], None]) -> None:
+    """A later start's "show [token]": the window is shown (raised with the token)."""
+
+    def on_connection() -> None:
+        connection = server.nextPendingConnection()
+        if connection is None:
+            return
+
+        def answer() -> None:
+            if not connection.canReadLine():
+                return
+            words = bytes(connection.readLine(1000)).decode("utf-8", "replace").split()
+            connection.disconnectFromServer()
+            if words[:1] == ["show"]:
+                show(words[1] if len(words) > 1 else "")
+
+        connection.readyRead.connect(answer)
+        connection.disconnected.connect(connection.deleteLater)
+        answer()
+
+    server.newConnection.connect(on_connection)
 
 
 def x_server_answers(display: str) -> bool:
@@ -123,6 +156,9 @@ def run_app(config: Config, source: str | None) -> int:
     with _one_sentence_if_qt_fails():
         app = QApplication(sys.argv[:1])
     app.setApplicationName("neckline")
+    # Its id on Wayland (and its X11 class): the desktop finds the name and icon by it.
+    app.setDesktopFileName("neckline")
+    app.setWindowIcon(QIcon(str(resources.files("neckline.app").joinpath("neckline.svg"))))
     app.setQuitOnLastWindowClosed(False)
     if _bring_forward_running_instance():
         print("neckline is already running; its window has been brought forward.")
@@ -133,14 +169,10 @@ def run_app(config: Config, source: str | None) -> int:
     if source is None:  # the camera chosen in Settings, wherever it is plugged in now
         source = str(chosen_index(config.camera, list_cameras()))
     controller = AppController(config, source)
-
-    def on_connection() -> None:
-        connection = server.nextPendingConnection()
-        if connection is not None:
-            connection.disconnectFromServer()
-        controller.show_window()
-
-    server.newConnection.connect(on_connection)
+    named = ensure_identity() if sys.platform.startswith("linux") else None
+    if named is not None:
+        controller.window.show_notice(named)
+    _listen_for_later_starts(server, controller.show_window)
     app.aboutToQuit.connect(controller.shutdown)
     # Ctrl-C and SIGTERM quit cleanly (the camera is released); a timer lets Python see them.
     signal.signal(signal.SIGINT, lambda *_: controller.quit())

@@ -14,16 +14,15 @@ from typing import Any
 
 from PyQt6.QtCore import QMetaType, QObject, pyqtSignal, pyqtSlot
 from PyQt6.QtDBus import (
-    QDBus,
     QDBusArgument,
     QDBusConnection,
-    QDBusInterface,
     QDBusMessage,
     QDBusPendingCallWatcher,
     QDBusPendingReply,
     QDBusServiceWatcher,
 )
 
+from neckline.app.activation import use_token
 from neckline.app.icons import state_pixmap
 from neckline.app.session import DisplayState
 from neckline.posture.alerts import Response
@@ -66,21 +65,25 @@ class DesktopNotifications(QObject):
         self._icon_folder = icon_folder
         self._icons: dict[str, str] = {}  # state -> its PNG, written once
         self._pending: set[QDBusPendingCallWatcher] = set()
+        self._early: dict[int, Response] = {}  # answers that came before their number
         self._running = False  # the service's name has an owner now
+        self._on_demand = False  # the bus starts the service when it is first called
         if self.bus.isConnected():
             for signal, slot in (("ActionInvoked", self._on_action),
-                                 ("NotificationClosed", self._on_closed)):
+                                 ("NotificationClosed", self._on_closed),
+                                 ("ActivationToken", self._on_token)):
                 self.bus.connect(SERVICE, PATH, SERVICE, signal, slot)
             self._watcher = QDBusServiceWatcher(
                 SERVICE, self.bus, QDBusServiceWatcher.WatchModeFlag.WatchForOwnerChange, self)
             self._watcher.serviceOwnerChanged.connect(self._owner_changed)
             self._ask_bus("NameHasOwner", [SERVICE], self._has_owner)
+            self._ask_bus("ListActivatableNames", [], self._activatable_names)
 
     def available(self) -> bool:
-        """A notification service runs on the session bus, as last heard from the bus (its
-        owner changes are followed as they happen: it may start or stop while neckline
-        runs)."""
-        return self.bus.isConnected() and self._running
+        """A notification service runs on the session bus, or the bus starts one on demand
+        (mako or dunst under sway and other window managers: the first notification starts
+        it), as last heard from the bus: its owner changes are followed as they happen."""
+        return self.bus.isConnected() and (self._running or self._on_demand)
 
     def show(self, subject: object, title: str, text: str, *, stretch: bool,
              icon: DisplayState = "strained") -> bool:
@@ -107,6 +110,9 @@ class DesktopNotifications(QObject):
             self.refused.emit(subject)
             return
         self.shown[number] = subject
+        early = self._early.pop(number, None)
+        if early is not None:
+            self._answer(number, early)
 
     # -- the bus, asynchronously -------------------------------------------------------------
 
@@ -133,6 +139,11 @@ class DesktopNotifications(QObject):
         if reply.type() == QDBusMessage.MessageType.ReplyMessage and reply.arguments():
             self._running = self._running or bool(reply.arguments()[0])
 
+    def _activatable_names(self, reply: QDBusMessage) -> None:
+        names = reply.arguments()[0] if reply.type() == QDBusMessage.MessageType.ReplyMessage \
+            and reply.arguments() else []
+        self._on_demand = isinstance(names, list) and SERVICE in names
+
     def _owner_changed(self, _name: str, _old: str, new: str) -> None:
         self._running = bool(new)
 
@@ -140,9 +151,16 @@ class DesktopNotifications(QObject):
     def _on_action(self, message: QDBusMessage) -> None:
         number, key = _number_and(message, str)
         if number is not None and self._answer(number, RESPONSES.get(str(key), "dismissed")):
-            notifications = QDBusInterface(SERVICE, PATH, SERVICE, self.bus)
-            notifications.call(QDBus.CallMode.NoBlock, "CloseNotification",
-                               QDBusArgument(int(number), UINT))
+            self._call(SERVICE, PATH, SERVICE, "CloseNotification",
+                       [QDBusArgument(number, UINT)], lambda _reply: None)
+
+    @pyqtSlot(QDBusMessage)
+    def _on_token(self, message: QDBusMessage) -> None:
+        """The desktop's activation token for the action about to come (KDE Plasma; GNOME
+        from 45): the window that action opens may come to the front with it."""
+        number, token = _number_and(message, str)
+        if number is not None and number in self.shown:
+            use_token(str(token))
 
     @pyqtSlot(QDBusMessage)
     def _on_closed(self, message: QDBusMessage) -> None:
@@ -151,10 +169,16 @@ class DesktopNotifications(QObject):
             self._answer(number, CLOSED_RESPONSES.get(int(reason or 0), "no_response"))
 
     def _answer(self, number: int, response: Response) -> bool:
-        """Emits the response to notification ``number`` if it is one of ours, once."""
+        """Emits the response to notification ``number`` if it is one of ours, once. An
+        answer can overtake the reply that tells the number (the two come by different
+        routes through Qt): it is kept a moment for the reply to claim."""
         subject = self.shown.pop(number, None)
         if subject is not None:
             self.responded.emit(subject, response)
+        elif self._pending:
+            self._early[number] = response
+            while len(self._early) > 16:
+                del self._early[next(iter(self._early))]
         return subject is not None
 
 

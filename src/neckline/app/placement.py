@@ -1,7 +1,7 @@
 """Windows sized and placed to fit the screen they open on, and put back where the user left
 them: a remembered place is used when it still lies on a screen (a monitor unplugged since
 does not strand a window off-screen); otherwise the window is shrunk to fit the screen and
-centred on it."""
+centred on it. On Wayland only the size is kept: the compositor places windows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PyQt6.QtCore import QRect
 from PyQt6.QtGui import QGuiApplication, QScreen
 from PyQt6.QtWidgets import QWidget
 
+from neckline.app.activation import on_wayland
 from neckline.app.appstate import AppState
 
 FIT = 0.9  # a new window takes at most this share of the screen's free area
@@ -18,6 +19,13 @@ def place(window: QWidget, name: str, state: AppState, near: QWidget | None = No
     """Before the first show: the remembered geometry if it fits a screen, else the window's
     own size shrunk to fit and centred on the screen of ``near`` (or the primary one)."""
     saved = state.windows.get(name)
+    if saved is not None and on_wayland():
+        # Wayland never tells a program where its windows are, nor lets it place them: the
+        # size is kept, the compositor places the window.
+        target = _screen_of(near)
+        area = target.availableGeometry() if target is not None else QRect(*saved)
+        window.resize(min(saved[2], area.width()), min(saved[3], area.height()))
+        return
     if saved is not None:
         rect = QRect(*saved)
         for screen in QGuiApplication.screens():
@@ -44,10 +52,24 @@ def remember(window: QWidget | None, name: str, state: AppState) -> None:
     """Keeps ``window``'s place for the next run (saved with the state)."""
     if window is not None:
         g = window.geometry()
-        state.windows[name] = (g.x(), g.y(), g.width(), g.height())
+        x, y = g.x(), g.y()
+        if on_wayland():  # no position to be had: the one kept from an X11 session stays
+            x, y = state.windows.get(name, (0, 0, 0, 0))[:2]
+        state.windows[name] = (x, y, g.width(), g.height())
 
 
 def _screen_of(widget: QWidget | None) -> QScreen | None:
     if widget is not None and widget.screen() is not None:
         return widget.screen()
     return QGuiApplication.primaryScreen()
+
+
+def fit_on_screen(window: QWidget, width: int, height: int) -> None:
+    """Sizes ``window`` to ``width`` x ``height``, or less where its screen's free area (the
+    screen less panels and docks) is smaller: at most ``FIT`` of it."""
+    screen = _screen_of(window.parentWidget())
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, int(area.width() * FIT))
+        height = min(height, int(area.height() * FIT))
+    window.resize(width, height)

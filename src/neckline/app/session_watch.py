@@ -1,6 +1,8 @@
 """Knowing when the user cannot be at the desk: the screen locked (the freedesktop.org screen
 saver's ``ActiveChanged``, and GNOME's, MATE's and Cinnamon's own, on the session bus) or the
-machine going to sleep (logind's ``PrepareForSleep`` on the system bus). The app pauses
+machine going to sleep (logind's ``PrepareForSleep`` on the system bus), or logind saying
+this login session is locked (``Lock``/``Unlock`` and ``LockedHint``: sway and other wlroots
+desktops, which have no screen saver service). The app pauses
 monitoring and releases the camera meanwhile; the time counts neither as desk time nor as time
 away (nothing is recorded for it).
 
@@ -11,6 +13,8 @@ is pause monitoring). Without a bus nothing is heard and monitoring simply goes 
 
 from __future__ import annotations
 
+import os
+
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 from PyQt6.QtDBus import QDBusConnection, QDBusMessage
 
@@ -20,6 +24,7 @@ SCREEN_SAVERS = (("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver")
                  ("org.mate.ScreenSaver", "/org/mate/ScreenSaver"),
                  ("org.cinnamon.ScreenSaver", "/org/cinnamon/ScreenSaver"))
 LOGIN = ("/org/freedesktop/login1", "org.freedesktop.login1.Manager")
+SESSION = "org.freedesktop.login1.Session"
 
 
 class SessionWatch(QObject):
@@ -43,6 +48,19 @@ class SessionWatch(QObject):
             path, interface = LOGIN
             self.listening |= system.connect("", path, interface, "PrepareForSleep",
                                              self._on_sleep)
+            session_id = os.environ.get("XDG_SESSION_ID")
+            if session_id:
+                self._hear_session(system, f"{LOGIN[0]}/session/{_label(session_id)}")
+
+    def _hear_session(self, system: QDBusConnection, path: str) -> None:
+        """logind's word on this login session: ``Lock`` and ``Unlock`` (what sway, Hyprland
+        and other wlroots desktops lock by, with swayidle and swaylock: they have no screen
+        saver service) and its ``LockedHint`` (set by lockers that say they locked)."""
+        for member, slot in (("Lock", self._on_session_lock),
+                             ("Unlock", self._on_session_unlock)):
+            self.listening |= system.connect("", path, SESSION, member, slot)
+        self.listening |= system.connect("", path, "org.freedesktop.DBus.Properties",
+                                         "PropertiesChanged", self._on_session_properties)
 
     @property
     def reason(self) -> str:
@@ -61,6 +79,22 @@ class SessionWatch(QObject):
         if asleep is not None:
             self._set(locked=self.locked, asleep=asleep)
 
+    @pyqtSlot(QDBusMessage)
+    def _on_session_lock(self, _message: QDBusMessage) -> None:
+        self._set(locked=True, asleep=self.asleep)
+
+    @pyqtSlot(QDBusMessage)
+    def _on_session_unlock(self, _message: QDBusMessage) -> None:
+        self._set(locked=False, asleep=self.asleep)
+
+    @pyqtSlot(QDBusMessage)
+    def _on_session_properties(self, message: QDBusMessage) -> None:
+        arguments = message.arguments()
+        if len(arguments) >= 2 and arguments[0] == SESSION and isinstance(arguments[1], dict):
+            hint = arguments[1].get("LockedHint")
+            if isinstance(hint, bool):
+                self._set(locked=hint, asleep=self.asleep)
+
     def _set(self, *, locked: bool, asleep: bool) -> None:
         before = self.reason
         self.locked, self.asleep = locked, asleep
@@ -75,3 +109,16 @@ def _flag(message: QDBusMessage) -> bool | None:
     if len(arguments) != 1 or not isinstance(arguments[0], bool):
         return None
     return arguments[0]
+
+
+def _label(text: str) -> str:
+    """``text`` as logind writes it into an object path (sd-bus's label escaping): every
+    character but a letter, or a digit after the first place, as ``_`` and two hex digits
+    (session "3" is ``_33``)."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch.isascii() and (ch.isalpha() or (i > 0 and ch.isdigit())):
+            out.append(ch)
+        else:
+            out.extend(f"_{b:02x}" for b in ch.encode("utf-8"))
+    return "".join(out) or "_"

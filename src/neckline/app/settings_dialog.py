@@ -26,7 +26,6 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QTimeEdit,
     QVBoxLayout,
@@ -35,7 +34,16 @@ from PyQt6.QtWidgets import (
 
 from neckline.app.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.app.picture import fitted, frame_image
-from neckline.app.settings_fields import UNIT_SUFFIX, editor, in_words, nested, number, words
+from neckline.app.placement import fit_on_screen
+from neckline.app.settings_fields import (
+    UNIT_SUFFIX,
+    editor,
+    in_words,
+    nested,
+    number,
+    scrolling,
+    words,
+)
 from neckline.capture.cameras import Camera, find_camera
 from neckline.config import REGISTRY, Config, ProblemRule, apply_overrides
 from neckline.errors import ConfigError
@@ -83,7 +91,7 @@ class SettingsDialog(QDialog):
         self.fields: dict[str, QWidget] = {}  # "section.key" or "alerts.problem.part"
         self.labels: dict[str, str] = {}  # key -> the words shown beside its field
         tabs = QTabWidget()
-        tabs.addTab(self._general_page(), "General")
+        tabs.addTab(scrolling(self._general_page(), "General settings"), "General")
         tabs.addTab(self._advanced_page(), "Advanced")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -100,7 +108,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.resize(680, 600)
+        fit_on_screen(self, 680, 760)
 
     # -- the first page ---------------------------------------------------------------------
 
@@ -289,11 +297,7 @@ class SettingsDialog(QDialog):
             if form.rowCount():
                 layout.addWidget(box)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setAccessibleName("Advanced settings")
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        return scroll
+        return scrolling(inner, "Advanced settings")
 
     def _field(self, key: str, widget: QWidget, label: str | None = None) -> None:
         self.fields[key] = widget

@@ -11,8 +11,10 @@ from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFrame,
     QGroupBox,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QWidget,
@@ -133,3 +135,17 @@ def read(widget: QWidget) -> Any:
     if isinstance(widget, QSpinBox | QDoubleSpinBox):
         return widget.value()
     raise TypeError(type(widget))
+
+
+def scrolling(page: QWidget, name: str) -> QScrollArea:
+    """``page`` in a scroll area as wide as the page, so a low screen (1366x768, or 1080 rows
+    at 125%) scrolls it instead of pushing the dialog's buttons off the screen."""
+    scroll = QScrollArea()
+    scroll.setAccessibleName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(page)
+    bar = scroll.verticalScrollBar()
+    scroll.setMinimumWidth(page.sizeHint().width() + (bar.sizeHint().width() if bar else 16))
+    return scroll

@@ -18,16 +18,19 @@ from PyQt6.QtCore import QDate, QEvent, pyqtSignal
 from PyQt6.QtWidgets import (
     QDateEdit,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from neckline.app.keys import closes_with_keys, shortcut
+from neckline.app.placement import fit_on_screen
 from neckline.app.stats_reader import Reading, StatsReader
 from neckline.app.theme import is_dark
 from neckline.config import PROBLEMS, REGISTRY
@@ -132,13 +135,18 @@ class StatsWindow(QWidget):
         self.empty_label = QLabel(EMPTY)
         self.empty_label.setWordWrap(True)
         self.empty_label.setMargin(40)
+        scroll = QScrollArea()  # the charts scroll on a low screen rather than run off it
+        scroll.setAccessibleName("Charts")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
         self.pages = QStackedWidget()
-        self.pages.addWidget(content)
+        self.pages.addWidget(scroll)
         self.pages.addWidget(self.empty_label)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.pages, 1)
-        self.resize(1000, 720)
+        fit_on_screen(self, 1000, 720)
         self.show_period("week")
 
     # -- choosing the range ------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""A small, movable alert card near a screen corner. It never takes focus or keyboard input:
-typing goes on in whatever window had it."""
+"""A small, movable alert card near a screen corner (inside neckline's window on Wayland, where
+a window of its own would take the keyboard). It never takes focus or keyboard input: typing
+goes on in whatever window had it."""
 
 from __future__ import annotations
 
@@ -21,12 +22,17 @@ class Toast(QWidget):
     responded = pyqtSignal(str)
 
     def __init__(self, subject: object, title: str, text: str,
-                 stretch_title: str | None = None, icon: DisplayState = "strained") -> None:
+                 stretch_title: str | None = None, icon: DisplayState = "strained", *,
+                 inside: QWidget | None = None) -> None:
         """``subject``: what the card is about (an alert or a break reminder), handed back
-        with the response; ``icon``: the state icon it shows."""
-        super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
-                         | Qt.WindowType.WindowStaysOnTopHint
-                         | Qt.WindowType.WindowDoesNotAcceptFocus)
+        with the response; ``icon``: the state icon it shows; ``inside``: a window to show
+        it in (where a window of its own would take the keyboard) instead of on its own."""
+        if inside is not None:
+            super().__init__(inside)
+        else:
+            super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
+                             | Qt.WindowType.WindowStaysOnTopHint
+                             | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.subject = subject
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -85,8 +91,14 @@ class Toast(QWidget):
 
     def show_in_corner(self) -> None:
         self.adjustSize()
+        inside = self.parentWidget()
         screen = QGuiApplication.primaryScreen()
-        if screen is not None:
+        if inside is not None:
+            self.setFixedWidth(min(self.width(), inside.width() - 32))
+            self.adjustSize()
+            self.move(inside.width() - self.width() - 16, inside.height() - self.height() - 16)
+            self.raise_()
+        elif screen is not None:
             area = screen.availableGeometry()
             self.move(area.right() - self.width() - 16, area.bottom() - self.height() - 16)
         self.show()
@@ -98,14 +110,25 @@ class Toast(QWidget):
         self.responded.emit(response)
         self.close()
 
-    # Movable: drag it anywhere.
+    # Movable: drag it anywhere. The desktop moves a card of its own (on Wayland only the
+    # compositor can; on X11 the window manager does it as for a title bar); a card inside a
+    # window, or where the desktop declines, is moved here.
     def mousePressEvent(self, event: QMouseEvent | None) -> None:
-        if event is not None:
-            self._drag_from = event.globalPosition().toPoint() - self.pos()
+        if event is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        handle = self.windowHandle() if self.isWindow() else None
+        if handle is not None and handle.startSystemMove():
+            return
+        self._drag_from = event.globalPosition().toPoint() - self.pos()
 
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
         if event is not None and self._drag_from is not None:
-            self.move(event.globalPosition().toPoint() - self._drag_from)
+            where = event.globalPosition().toPoint() - self._drag_from
+            inside = self.parentWidget()
+            if inside is not None:  # kept within its window
+                where = QPoint(min(max(where.x(), 0), inside.width() - self.width()),
+                               min(max(where.y(), 0), inside.height() - self.height()))
+            self.move(where)
 
     def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
         self._drag_from = None

@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         self.detail_label.setWordWrap(True)
         self.today_label = QLabel()
         self.today_label.setWordWrap(True)
+        self.info_label = QLabel()  # how this window works here, calmly (no tray)
+        self.info_label.setWordWrap(True)
+        self.info_label.hide()
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet(f"color: {COLOURS['fault']};")
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         for gauge in self.gauges.values():
             side.addWidget(gauge)
         side.addStretch(1)
+        side.addWidget(self.info_label)
         side.addWidget(self.notice_label)
 
         self.pause_button = QPushButton("&Pause")
@@ -190,6 +194,11 @@ class MainWindow(QMainWindow):
         if text != self.today_text:
             self.today_text = text
             self._dirty = True
+
+    def show_info(self, text: str) -> None:
+        """A fact about how the window works here (not a problem: said in the usual colour)."""
+        self.info_label.setText(text)
+        self.info_label.setVisible(bool(text))
 
     def show_notice(self, text: str) -> None:
         self.notice_label.setText(text)
