@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QGuiApplication
 from PyQt6.QtWidgets import QWidget
 
@@ -33,9 +34,17 @@ def bring_forward(window: QWidget) -> None:
     """Shows ``window`` on top with the keyboard, as far as the desktop allows."""
     if on_wayland() and not os.environ.get("XDG_ACTIVATION_TOKEN"):
         if window.isVisible() and not window.isActiveWindow():
-            window.hide()  # shown anew below: the compositor puts a new window on top
+            window.hide()  # shown anew: the compositor puts a new window on top
+            # (a moment later: shown again at once, Qt's new surface got no picture)
+            QTimer.singleShot(50, lambda: _show_anew(window))
+            return
         window.show()
         return
     window.show()
     window.raise_()
     window.activateWindow()
+
+
+def _show_anew(window: QWidget) -> None:
+    window.show()
+    window.update()

@@ -32,6 +32,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from neckline.app.activation import on_wayland
 from neckline.app.desktop_entry import add_to_menu, in_menu, remove_from_menu
 from neckline.app.picture import fitted, frame_image
 from neckline.app.placement import fit_on_screen
@@ -129,6 +130,12 @@ class SettingsDialog(QDialog):
         row.addWidget(style, 1)
         row.addWidget(self.preview_button)
         form.addRow(LABELS["app.alert_style"], row)
+        if on_wayland():
+            note = QLabel("On this desktop (Wayland) alerts come as its notifications: a card "
+                          "of neckline's own could neither be placed nor stay out of your "
+                          "typing.")
+            note.setWordWrap(True)
+            form.addRow(note)
         form.addRow(sound)
         form.addRow(LABELS["app.theme"], self._choice("app.theme", THEMES,
                                                       self.config.app.theme))

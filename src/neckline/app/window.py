@@ -9,11 +9,13 @@ from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QCloseEvent, QColor, QImage, QPainter, QPen, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -152,15 +154,24 @@ class MainWindow(QMainWindow):
         columns.addWidget(self.preview, 3)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMinimumWidth(300)
-        columns.addWidget(side_widget, 2)
+        side_widget.setMinimumWidth(340)
+        # Wrapped sentences get the height they need: a short window scrolls the side, it
+        # does not squeeze its lines into each other.
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side_widget)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setMinimumWidth(360)
+        side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        columns.addWidget(side_scroll, 2)
         root = QVBoxLayout()
         root.addLayout(columns, 1)
         root.addLayout(buttons)
         central = QWidget()
         central.setLayout(root)
         self.setCentralWidget(central)
-        self.resize(900, 480)
+        self.resize(1000, 600)  # place() shrinks it to a smaller screen
 
         self.timer = QTimer(self)
         self.timer.setInterval(REPAINT_MS)
