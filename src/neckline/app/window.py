@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setWordWrap(True)
-        self.preview.setMinimumSize(480, 360)
+        self.preview.setMinimumSize(400, 300)
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.preview.setStyleSheet("background: #1d1f23; color: #c9ccd1; border-radius: 6px;")
         self.preview.setAccessibleName("Camera picture")
