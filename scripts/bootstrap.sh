@@ -10,6 +10,7 @@ extras="${1:-}"
 # pipefail fails at random (grep exits at the first match and ldconfig dies of SIGPIPE).
 known_libs="$(ldconfig -p 2>/dev/null || true)"
 need_apt=()
+need_gnome=()
 for lib in libGL.so.1:libgl1 libglib-2.0.so.0:libglib2.0-0 libEGL.so.1:libegl1 \
            libfontconfig.so.1:libfontconfig1 libxkbcommon.so.0:libxkbcommon0 \
            libdbus-1.so.3:libdbus-1-3 libpulse.so.0:libpulse0 libX11-xcb.so.1:libx11-xcb1 \
@@ -30,6 +31,17 @@ if [ "$extras" = test ]; then
   done
   # Qt's GTK platform theme, through which the tests follow a desktop's dark scheme.
   [[ "$known_libs" == *"libgtk-3.so.0 "* ]] || need_apt+=(libgtk-3-0)
+  command -v gdbus >/dev/null || need_apt+=(libglib2.0-bin)
+  # A whole GNOME Shell on Wayland, headless (tests/gnome.py): what most users run. Without
+  # its recommendations (about 180 packages rather than 500).
+  for tool in gnome-shell:gnome-shell gjs:gjs Xwayland:xwayland \
+              /usr/libexec/xdg-desktop-portal:xdg-desktop-portal \
+              /usr/libexec/xdg-desktop-portal-gnome:xdg-desktop-portal-gnome \
+              /usr/libexec/xdg-desktop-portal-gtk:xdg-desktop-portal-gtk; do
+    command -v "${tool%%:*}" >/dev/null || need_gnome+=("${tool##*:}")
+  done
+  /usr/bin/python3 -c 'import gi; gi.require_version("Atspi", "2.0")' 2>/dev/null \
+    || need_gnome+=(python3-gi gir1.2-atspi-2.0)
 fi
 
 # Runs apt-get as root (directly, or through sudo), waiting for another program's apt lock and
@@ -56,10 +68,16 @@ apt_run() {
        "is the package archive unreachable?); the system packages ${need_apt[*]} are missing." >&2
   exit 1
 }
-if ((${#need_apt[@]})); then
-  echo "neckline: installing system libraries: ${need_apt[*]}" >&2
+if ((${#need_apt[@]} + ${#need_gnome[@]})); then
+  echo "neckline: installing system packages: ${need_apt[*]} ${need_gnome[*]}" >&2
   apt_run update -qq
-  apt_run install -y -qq "${need_apt[@]}" >/dev/null
+  if ((${#need_apt[@]})); then
+    apt_run install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+  if ((${#need_gnome[@]})); then
+    need_apt=("${need_gnome[@]}")  # (what apt_run's messages name)
+    apt_run install -y -qq --no-install-recommends "${need_gnome[@]}" >/dev/null
+  fi
 fi
 
 py="${PYTHON:-python3}"

@@ -118,3 +118,13 @@ def test_holding_ends_when_back_though_the_episode_stays_open() -> None:
     assert tr.strained and not tr.holding  # counted as good posture, dwell timer kept
     feed(tr, 12, 13, 15.0)
     assert tr.holding
+
+
+def test_a_cooldown_of_zero_repeats_a_held_strain_once_per_dwell() -> None:
+    """It used to alert at every frame (ten times a second) while the strain was held."""
+    tr = tracker(cooldown_s=0.0, dwell_s=8.0)
+    alerts = [t for t in (x / 10 for x in range(300)) if tr.update(t, 15.0) is not None]
+    assert alerts == [8.0, 16.0, 24.0]
+    tr = tracker(cooldown_s=0.0, dwell_s=0.0)
+    alerts = [t for t in (x / 10 for x in range(120)) if tr.update(t, 15.0) is not None]
+    assert alerts == [0.0, 5.0, 10.0]  # never sooner than 5 s

@@ -66,7 +66,8 @@ def _screen_of(widget: QWidget | None) -> QScreen | None:
 
 def fit_on_screen(window: QWidget, width: int, height: int) -> None:
     """Sizes ``window`` to ``width`` x ``height``, or less where its screen's free area (the
-    screen less panels and docks) is smaller: at most ``FIT`` of it."""
+    screen less panels and docks) is smaller: at most ``FIT`` of it. (On Wayland the free area
+    is not told: it is the whole screen, so ``height`` leaves room for a panel by itself.)"""
     screen = _screen_of(window.parentWidget())
     if screen is not None:
         area = screen.availableGeometry()

@@ -109,7 +109,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        fit_on_screen(self, 680, 760)
+        fit_on_screen(self, 680, 640)
 
     # -- the first page ---------------------------------------------------------------------
 

@@ -146,7 +146,7 @@ class StatsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.pages, 1)
-        fit_on_screen(self, 1000, 720)
+        fit_on_screen(self, 1000, 640)
         self.show_period("week")
 
     # -- choosing the range ------------------------------------------------------------------

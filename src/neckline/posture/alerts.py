@@ -5,7 +5,8 @@ alert once it has been strained continuously for the dwell time (60 s by default
 at the keyboard never alert. It clears ``clear_after_s`` seconds after the measure came back
 past the threshold by at least the margin, provided it has not gone beyond the threshold again
 since, so a measure hovering at the threshold does not flicker. The same problem does not alert
-again within the cooldown; a strain still held when the cooldown ends alerts again. Nobody in
+again within the cooldown; a strain still held when the cooldown ends alerts again (and never
+sooner than one more dwell: a cooldown of 0 means once per dwell, not once per frame). Nobody in
 view resets every timer.
 """
 
@@ -17,6 +18,8 @@ from typing import Literal
 from neckline.config import Direction
 
 __all__ = ["Alert", "Direction", "ProblemTracker", "Response"]
+
+MIN_REPEAT_S = 5.0  # the soonest one problem alerts again, whatever the settings
 
 Response = Literal["stretched", "snoozed", "dismissed", "no_response"]
 """What the user did with an alert."""
@@ -105,7 +108,10 @@ class ProblemTracker:
         elif self._beyond(value):
             self._good_since = None  # between the two lines the clear timer keeps running
         held = t - self.strained_since
-        cooled = self._last_alert_t is None or t - self._last_alert_t >= self.cooldown_s
+        # A strain still held alerts again after the cooldown, and never sooner than another
+        # dwell (a cooldown of 0 used to alert at every frame).
+        again_after = max(self.cooldown_s, self.dwell_s, MIN_REPEAT_S)
+        cooled = self._last_alert_t is None or t - self._last_alert_t >= again_after
         if held >= self.dwell_s and cooled and self._good_since is None and self._beyond(value):
             self._last_alert_t = t
             return Alert(t, self.problem, held, value)
