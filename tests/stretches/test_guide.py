@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -64,3 +65,37 @@ def test_guided_stretch_pauses_when_the_position_is_lost(qtbot: QtBot) -> None:
     assert guided.guided.completed
     assert done == [("upper_trapezius_side_bend", "head_tilt")]
     assert "Done" in guided.step_label.text()
+
+
+@pytest.mark.parametrize("how", ["stop", "escape"])
+def test_a_stopped_guided_stretch_is_not_counted(how: str, qtbot: QtBot) -> None:
+    """Stop and Esc only hid the dialog: its timer ran on without samples and counted the
+    stretch about 75 s later."""
+    guide = GuideWindow()
+    qtbot.addWidget(guide)
+    done: list[tuple[str, object]] = []
+    guide.stretch_done.connect(lambda s, p: done.append((s, p)))
+    guide.show_problem("shoulders_uneven", "shoulder_rolls")  # timed only: no camera check
+    guided = guide.start_guided()
+    guided.guided.rest_s = 0.0
+    qtbot.wait(500)
+    assert "of" in guided.rep_label.text() and guided.timer.isActive()
+    if how == "stop":
+        qtbot.mouseClick(guided.close_button, Qt.MouseButton.LeftButton)
+    else:
+        qtbot.keyClick(guided, Qt.Key.Key_Escape)
+    assert not guided.isVisible() and not guided.timer.isActive()
+    assert done == []
+
+
+def test_a_lost_position_says_its_unit(qtbot: QtBot) -> None:
+    guide = GuideWindow()
+    qtbot.addWidget(guide)
+    guide.show_problem("forward_head", "chin_tuck")
+    guided = guide.start_guided()
+    guided.timer.stop()
+    guided.guided.rest_s = 0.0
+    for _ in range(5):
+        guided.on_sample(sample(forward_head=0.4))
+        guided.tick()
+    assert "0.4 cm of 1.5 cm" in guided.status_label.text(), guided.status_label.text()

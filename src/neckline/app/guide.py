@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PyQt6.QtCore import QEvent, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QHideEvent
 from PyQt6.QtSvgWidgets import QSvgWidget
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -243,6 +244,12 @@ class GuidedDialog(QDialog):
         self._metrics = dict(sample.metrics) if sample.present else None
         self._metrics_age = 0.0
 
+    def hideEvent(self, event: QHideEvent | None) -> None:
+        """Stop, Esc or the window's close box: the stretch was not done, and its timer stops
+        with it (it used to run on unseen and count the stretch a minute later)."""
+        self.timer.stop()
+        super().hideEvent(event)
+
     def tick(self) -> None:
         """Advances the hold by the time since the last tick, then shows where it stands."""
         dt = self.TICK_MS / 1000.0
@@ -282,6 +289,10 @@ class GuidedDialog(QDialog):
         else:
             now = g.progress_value or 0.0
             target = check.target if check else 0.0
+            unit = " cm" if check is not None and REGISTRY.get(check.measure) is not None \
+                and REGISTRY[check.measure].value_unit == "cm" else "°"
+            digits = 1 if unit == " cm" else 0
             self.status_label.setText(f"<span style='color:#c8372d'>Timer paused: move into "
-                                      f"position ({check.label if check else ''}: {now:.0f} of "
-                                      f"{target:.0f}).</span>")
+                                      f"position ({check.label if check else ''}: "
+                                      f"{now:.{digits}f}{unit} of {target:.{digits}f}{unit})."
+                                      "</span>")
