@@ -155,3 +155,27 @@ def test_a_loaded_calibration_is_told_once_even_across_a_new_config() -> None:
     first, second = again.update(0.0, [pose_body()]), again.update(0.1, [pose_body()])
     assert first.calibrated == CalibrationOutcome(saved, None, loaded=True)
     assert second.calibrated is None and again.camera == "cam"
+
+
+def test_a_new_config_keeps_the_cooldown_and_the_strain_held() -> None:
+    """Applying Settings used to start the cooldown afresh: the same alert came again 3 min
+    20 s after the first. Nor does an Apply mid-strain restart its dwell."""
+    engine = PostureEngine(Config())
+    tilted = [pose_body(lean_deg=16.0)]
+    alerts = [a.problem for s in run(engine, 0, 70, tilted) for a in s.alerts]
+    assert "head_tilt" in alerts
+    applied = PostureEngine(apply_overrides(Config(), {"app": {"sound": True}}),
+                            engine.calibration)
+    applied.carry_on_from(engine)
+    again = [a for s in run(applied, 70, 300, tilted) for a in s.alerts
+             if a.problem == "head_tilt"]
+    assert again == []  # the 600 s cooldown still runs
+    # Half way through a dwell, an Apply: the alert still comes when the dwell ends.
+    engine = PostureEngine(Config())
+    run(engine, 0, 30, [pose_body(flexion_deg=30.0)])
+    applied = PostureEngine(apply_overrides(Config(), {"app": {"sound": True}}),
+                            engine.calibration)
+    applied.carry_on_from(engine)
+    alerts = [a for s in run(applied, 30, 65, [pose_body(flexion_deg=30.0)]) for a in s.alerts]
+    assert [a.problem for a in alerts] == ["head_down"]
+    assert alerts[0].t == pytest.approx(60.0, abs=1.5)
