@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -674,3 +674,25 @@ def test_settings_add_neckline_to_the_applications_menu_and_take_it_away(
                                                        "changed (Permission denied")
     finally:
         menu_path().parent.chmod(0o700)
+
+
+def test_a_snooze_is_shown_and_can_be_ended(qtbot: QtBot, make: Make,
+                                            videos: dict[str, Path]) -> None:
+    """Nothing said "snoozed until 15:40", and there was no way to end it early."""
+    c = make(videos["nobody"], tray=True)
+    c.delivery.answered.emit(alert(), "snoozed")  # "Snooze 15 min" on an alert
+    until = c.now() + timedelta(minutes=15)
+    assert not c.gate.allows(c.now())
+    assert c.window.snooze_row.isVisibleTo(c.window)
+    assert c.window.snooze_label.text() == ("Alerts and break reminders snoozed until "
+                                            f"{until:%H:%M}.")
+    assert c.tray is not None and c.tray.actions["resume_alerts"].isVisible()
+    assert f"snoozed until {until:%H:%M}" in c.tray.icon.toolTip()
+    qtbot.mouseClick(c.window.resume_alerts_button, Qt.MouseButton.LeftButton)
+    assert c.gate.allows(c.now())
+    assert not c.window.snooze_row.isVisibleTo(c.window)
+    assert not c.tray.actions["resume_alerts"].isVisible()
+    assert "snoozed" not in c.tray.icon.toolTip()
+    c.delivery.answered.emit(alert(), "snoozed")  # and from the tray
+    c.tray.actions["resume_alerts"].trigger()
+    assert c.gate.allows(c.now()) and not c.window.snooze_row.isVisibleTo(c.window)

@@ -140,7 +140,7 @@ def test_a_hung_notification_service_never_holds_the_app(qtbot: QtBot, make: Mak
         notifier = DesktopNotifications(icon_folder=tmp_path, bus=bus)
         qtbot.waitUntil(notifier.available, timeout=20000)
         c = make(videos["nobody"])
-        c.use_notifier(notifier)
+        c.delivery.use_notifier(notifier)
         dunst = next(p for p in d.processes if p.args[0] == "dunst")
         dunst.send_signal(signal.SIGSTOP)
         try:

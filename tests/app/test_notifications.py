@@ -41,7 +41,7 @@ def test_alerts_go_to_the_desktop_notifications_and_their_answers_come_back(
             notifier = DesktopNotifications(icon_folder=tmp_path / "icons", bus=bus)
             qtbot.waitUntil(notifier.available, timeout=20000)  # dunst has taken its name
             c = make(videos["nobody"])
-            c.use_notifier(notifier)
+            c.delivery.use_notifier(notifier)
             answers: list[tuple[str, str]] = []
             c.alert_response.connect(lambda a, r: answers.append((a.problem, r)))
 
@@ -85,7 +85,7 @@ def test_without_a_notification_service_the_card_is_shown(
         bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
                                            f"neckline-test-{time.monotonic()}")
         c = make(videos["nobody"])
-        c.use_notifier(DesktopNotifications(icon_folder=tmp_path, bus=bus))
+        c.delivery.use_notifier(DesktopNotifications(icon_folder=tmp_path, bus=bus))
         assert not c.delivery.notifier.available()
         c._on_alert(alert())
         assert c.delivery.toasts and c.delivery.toasts[-1].isVisible()
@@ -102,7 +102,7 @@ def test_a_notification_service_started_on_demand_is_used(
         qtbot.waitUntil(notifier.available, timeout=10000)
         assert not notifier._running  # nobody owns the name yet
         c = make(videos["nobody"])
-        c.use_notifier(notifier)
+        c.delivery.use_notifier(notifier)
         c._on_alert(alert())
         qtbot.waitUntil(lambda: len(notifier.shown) == 1, timeout=15000)
         assert not c.delivery.toasts

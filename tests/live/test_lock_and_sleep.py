@@ -30,7 +30,7 @@ def watched(d: Desktop, make: Make, video: Path) -> AppController:
     bus = QDBusConnection.connectToBus(d.env["DBUS_SESSION_BUS_ADDRESS"],
                                        f"neckline-test-{time.monotonic()}")
     c = make(video, speed=1.0)
-    c.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
+    c.pausing.use_session_watch(SessionWatch(session_bus=bus, system_bus=bus))
     assert c.pausing.watch.listening
     return c
 

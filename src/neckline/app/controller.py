@@ -84,7 +84,8 @@ class AppController(QObject):
         self.recording.said.connect(self.window.show_notice)
         self.recording.written.connect(self._history_written)
         self.recording.earlier_today.connect(self.session.add_earlier_today)
-        self.pausing = Pausing(self.worker, self.session, self.state, self._save_state, self)
+        self.pausing = Pausing(self.worker, self.session, self.state, self._save_state,
+                               self.gate, self)
         self._source = source
         self._quitting = False
 
@@ -100,6 +101,7 @@ class AppController(QObject):
     def _connect_windows(self) -> None:
         w, session, worker = self.window, self.session, self.worker
         asks = {"pause": self.pause, "resume": self.resume,
+                "resume_alerts": self.pausing.resume_alerts,
                 "recalibrate": lambda: self.open_wizard(onboarding=False),
                 "stretches": lambda: self.open_stretches(None), "statistics": self.open_statistics,
                 "settings": self.open_settings, "quit": self.quit, "show": self.show_window}
@@ -111,6 +113,7 @@ class AppController(QObject):
         w.closing.connect(self.quit)
         session.view_changed.connect(w.set_state)
         session.today_changed.connect(w.set_today)
+        session.snooze_changed.connect(w.set_snooze)
         session.thresholds_changed.connect(w.set_thresholds)
         session.sample_changed.connect(w.set_sample)
         session.sample_changed.connect(self._settings_picture)
@@ -121,6 +124,7 @@ class AppController(QObject):
         else:
             tray = self.tray
             session.display_changed.connect(lambda d: tray.show_state(d, self.session.paused))
+            session.snooze_changed.connect(tray.show_snooze)
         worker.sample_ready.connect(self._on_sample)
         worker.status_changed.connect(session.set_status)
 
@@ -253,7 +257,7 @@ class AppController(QObject):
         """The user's answer to an alert or a break reminder, from the card or a desktop
         notification."""
         if response == "snoozed":
-            self.gate.snooze(self.now(), 15)
+            self.pausing.snooze(15)
         if isinstance(subject, BreakOffer):
             if response == "stretched":
                 self.open_stretches(subject.problem, subject.stretch_id)
@@ -273,14 +277,6 @@ class AppController(QObject):
         failure = self.state.save()
         if failure is not None:
             self.window.show_notice(failure)
-
-    def use_session_watch(self, watch: SessionWatch) -> None:
-        self.pausing.use_session_watch(watch)
-
-    def use_notifier(self, notifier: DesktopNotifications) -> None:
-        """Alerts in the desktop's notifications go through ``notifier`` (tests give one on
-        their own session bus)."""
-        self.delivery.use_notifier(notifier)
 
     def pause(self, choice: str) -> None:
         self.pausing.pause(choice)
@@ -391,7 +387,7 @@ class AppController(QObject):
             self.window.show_notice(f"Settings apply now but could not be saved ({e}).")
         self.worker.set_config(config)
         self.theme.set_choice(config.app.theme)
-        self.gate.quiet_start = config.app.quiet_hours_start
-        self.gate.quiet_end = config.app.quiet_hours_end
+        self.gate.quiet_start, self.gate.quiet_end = (config.app.quiet_hours_start,
+                                                      config.app.quiet_hours_end)
         self.window.preview_box.setChecked(config.app.show_preview)
         self.session.set_config(config)

@@ -1,5 +1,7 @@
-"""Pausing: the user's pause until a time (kept across restarts), and the hold while the screen
-is locked or the machine sleeps. The camera is off for both; the session model shows which."""
+"""Pausing: the user's pause until a time (kept across restarts), the hold while the screen is
+locked or the machine sleeps (the camera is off for both; the session model shows which), and
+the snooze of alerts and break reminders (monitoring goes on), shown until it ends or the user
+ends it."""
 
 from __future__ import annotations
 
@@ -12,14 +14,18 @@ from neckline.app.appstate import AppState
 from neckline.app.session import Session
 from neckline.app.session_watch import SessionWatch
 from neckline.app.worker import MonitorThread
-from neckline.live.schedule import pause_until
+from neckline.live.schedule import AlertGate, pause_until
 
 
 class Pausing(QObject):
     def __init__(self, worker: MonitorThread, session: Session, state: AppState,
-                 save_state: Callable[[], None], parent: QObject | None = None) -> None:
+                 save_state: Callable[[], None], gate: AlertGate,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.worker, self.session, self.state = worker, session, state
+        self.worker, self.session, self.state, self.gate = worker, session, state, gate
+        self._snooze_timer = QTimer(self)  # shows the snooze's end when it comes
+        self._snooze_timer.setSingleShot(True)
+        self._snooze_timer.timeout.connect(self.resume_alerts)
         self.save_state = save_state  # AppState.save, saying a failure to the user
         self._resume_timer = QTimer(self)
         self._resume_timer.setSingleShot(True)
@@ -61,8 +67,21 @@ class Pausing(QObject):
             self.worker.resume()
         self.session.set_paused(None)
 
+    def snooze(self, minutes: float = 15.0) -> None:
+        """Alerts and break reminders held back for ``minutes`` (monitoring goes on)."""
+        self.gate.snooze(self.session.now(), minutes)
+        self._snooze_timer.start(int(minutes * 60_000))
+        self.session.set_snoozed(self.gate.snoozed_until)
+
+    def resume_alerts(self) -> None:
+        """The snooze ends now (chosen, or its time came)."""
+        self._snooze_timer.stop()
+        self.gate.snoozed_until = None
+        self.session.set_snoozed(None)
+
     def stop(self) -> None:
         self._resume_timer.stop()
+        self._snooze_timer.stop()
 
     def _hold_for(self, reason: str) -> None:
         if reason:

@@ -35,6 +35,7 @@ class Session(QObject):
     sample_changed = pyqtSignal(object, object)  # Sample, preview image (BGR) or None
     thresholds_changed = pyqtSignal(object, str)  # {problem: threshold}, the camera's view
     today_changed = pyqtSignal(str)  # "Today: 2 h 05 min in good posture (81% …)"
+    snooze_changed = pyqtSignal(str)  # "Alerts snoozed until 15:40." or "" (not snoozed)
 
     def __init__(self, config: Config, now: Callable[[], datetime],
                  parent: QObject | None = None) -> None:
@@ -48,6 +49,7 @@ class Session(QObject):
         self.paused = False  # by the user
         self.paused_until: datetime | None = None
         self.held_for = ""  # "locked" or "asleep" while monitoring is held for it
+        self.snoozed_until: datetime | None = None  # alerts and reminders held back until
         self.display: DisplayState = "starting"
 
     # -- changes ----------------------------------------------------------------------------
@@ -83,6 +85,10 @@ class Session(QObject):
     def set_paused(self, until: datetime | None) -> None:
         """Paused by the user until ``until``; None resumes."""
         self.paused, self.paused_until = until is not None, until
+        self.changed()
+
+    def set_snoozed(self, until: datetime | None) -> None:
+        self.snoozed_until = until
         self.changed()
 
     def set_held_for(self, reason: str) -> None:
@@ -122,6 +128,12 @@ class Session(QObject):
                     "neutral posture.")
         return ""
 
+    def snooze_words(self) -> str:
+        until = self.snoozed_until
+        if until is None or until <= self.now():
+            return ""
+        return f"Alerts and break reminders snoozed until {until:%H:%M}."
+
     def today_words(self) -> str:
         share = self.tally.good_share
         return (f"Today: {clock_words(self.tally.good_s)} in good posture"
@@ -133,6 +145,7 @@ class Session(QObject):
         headline = FAULT_WORDS.get(self.status.kind, "") if display == "fault" else ""
         self.view_changed.emit(display, self.detail(display), headline)
         self.today_changed.emit(self.today_words())
+        self.snooze_changed.emit(self.snooze_words())
         if display != self.display:
             self.display = display
             self.display_changed.emit(display)

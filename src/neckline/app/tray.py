@@ -20,6 +20,7 @@ class Tray(QObject):
     show_requested = pyqtSignal()
     pause_requested = pyqtSignal(str)  # a choice of PAUSES
     resume_requested = pyqtSignal()
+    resume_alerts_requested = pyqtSignal()  # end the snooze now
     recalibrate_requested = pyqtSignal()
     stretches_requested = pyqtSignal()
     statistics_requested = pyqtSignal()
@@ -46,6 +47,8 @@ class Tray(QObject):
             add(f"pause_{key}", text, lambda k=key: self.pause_requested.emit(k),  # type: ignore[misc]
                 pause_menu)
         add("resume", "Resume", self.resume_requested.emit)
+        add("resume_alerts", "Resume alerts now", self.resume_alerts_requested.emit)
+        self.actions["resume_alerts"].setVisible(False)
         self.menu.addSeparator()
         add("recalibrate", "Recalibrate…", self.recalibrate_requested.emit)
         add("stretches", "Stretch guide…", self.stretches_requested.emit)
@@ -61,8 +64,20 @@ class Tray(QObject):
     def show_state(self, display: DisplayState, paused: bool) -> None:
         """The icon and tooltip of ``display``; Resume is offered while the user paused."""
         self.icon.setIcon(state_icon(display))
-        self.icon.setToolTip(f"neckline: {STATE_WORDS.get(display, display)}")
+        self._state_words = STATE_WORDS.get(display, display)
+        self._tip()
         self.actions["resume"].setVisible(paused)
+
+    def show_snooze(self, words: str) -> None:
+        """The snooze in the tooltip, and "Resume alerts now" while it lasts."""
+        self._snooze_words = words
+        self._tip()
+        self.actions["resume_alerts"].setVisible(bool(words))
+
+    def _tip(self) -> None:
+        said = getattr(self, "_snooze_words", "")
+        self.icon.setToolTip(f"neckline: {getattr(self, '_state_words', '')}"
+                             + (f"\n{said}" if said else ""))
 
     def message(self, title: str, text: str, icon: DisplayState) -> None:
         self.icon.showMessage(title, text, state_icon(icon), 15000)

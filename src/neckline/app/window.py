@@ -48,6 +48,7 @@ _POINTS = (NOSE, LEFT_EYE, RIGHT_EYE, LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_
 class MainWindow(QMainWindow):
     pause_requested = pyqtSignal(str)  # "15min", "1h", "tomorrow"
     resume_requested = pyqtSignal()
+    resume_alerts_requested = pyqtSignal()  # end the snooze now
     recalibrate_requested = pyqtSignal()
     stretches_requested = pyqtSignal()
     settings_requested = pyqtSignal()
@@ -92,6 +93,16 @@ class MainWindow(QMainWindow):
         self.detail_label.setWordWrap(True)
         self.today_label = QLabel()
         self.today_label.setWordWrap(True)
+        self.snooze_label = QLabel()  # "Alerts … snoozed until 15:40."
+        self.snooze_label.setWordWrap(True)
+        self.resume_alerts_button = QPushButton("Resume alerts &now")
+        self.resume_alerts_button.clicked.connect(self.resume_alerts_requested)
+        snooze = QHBoxLayout()
+        snooze.addWidget(self.snooze_label, 1)
+        snooze.addWidget(self.resume_alerts_button)
+        self.snooze_row = QWidget()
+        self.snooze_row.setLayout(snooze)
+        self.snooze_row.hide()
         self.info_label = QLabel()  # how this window works here, calmly (no tray)
         self.info_label.setWordWrap(True)
         self.info_label.hide()
@@ -108,6 +119,7 @@ class MainWindow(QMainWindow):
         side.addLayout(header)
         side.addWidget(self.detail_label)
         side.addWidget(self.today_label)
+        side.addWidget(self.snooze_row)
         side.addSpacing(8)
         for gauge in self.gauges.values():
             side.addWidget(gauge)
@@ -200,6 +212,11 @@ class MainWindow(QMainWindow):
             self.pause_button.setVisible(not paused)
             self.resume_button.setVisible(paused)
             self._dirty = True
+
+    def set_snooze(self, words: str) -> None:
+        """The snooze in words, with the way to end it; nothing when alerts are not snoozed."""
+        self.snooze_label.setText(words)
+        self.snooze_row.setVisible(bool(words))
 
     def set_today(self, text: str) -> None:
         if text != self.today_text:
