@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from neckline.config import PROBLEMS
-from neckline.history.db import METRICS
+from neckline.history.schema import METRICS
 
 MINUTE_COLUMNS = (["minute", "day", "hour", "present_s", "good_s", "strained_s"]
                   + [f"strained_{p}_s" for p in PROBLEMS]

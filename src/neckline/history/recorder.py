@@ -21,7 +21,8 @@ from typing import Any
 
 from neckline.errors import NecklineError
 from neckline.history.aggregate import DeskLog, Minute, MinuteAggregator
-from neckline.history.db import HistoryDB, is_locked, refresh_rollups
+from neckline.history.db import HistoryDB, is_locked
+from neckline.history.schema import refresh_rollups
 from neckline.history.stats import DayStats, compute_stats
 from neckline.posture.alerts import Alert, Response
 from neckline.posture.calibration import Calibration

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any, get_args
 
 from neckline.config import PROBLEMS
-from neckline.history.db import METRICS
+from neckline.history.schema import METRICS
 from neckline.posture.alerts import Response
 
 RESPONSES: tuple[Response, ...] = get_args(Response)
