@@ -33,6 +33,7 @@ from neckline.history.schema import (
     TABLES_AT,
     columns_at,
     create_v1,
+    first_tables,
     refresh_rollups,
 )
 
@@ -200,10 +201,8 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
         raise HistoryError(f"The history database {path} was written by a newer neckline "
                            f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
                            "neckline to read it.")
-    if version == 0 and app_id == 0 and tables <= TABLES_AT[1] and all(
-            connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] == 0
-            for name in tables):
-        return  # new, or half-made by an older neckline that stopped part-way: made anew
+    if version == 0 and app_id == 0 and _new_or_half_made(connection):
+        return  # made anew
     if version < 1 or not TABLES_AT[version] <= tables:
         raise foreign
     for table, wanted in columns_at(version).items():  # same names, other columns: not ours
@@ -245,9 +244,27 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+def _new_or_half_made(connection: sqlite3.Connection) -> bool:
+    """Whether a version-0 file is new, or half-made by a neckline from before the schema was
+    made in one transaction that stopped part-way: nothing in it but empty tables of the first
+    schema, each with exactly that schema's columns, and their indexes. Anything else (an empty
+    ``sessions(x)`` of another program, a view) is someone's, and never rewritten."""
+    wanted = first_tables()
+    for kind, name in connection.execute("SELECT type, name FROM sqlite_master"):
+        if kind == "index" and (name == "minutes_day" or name.startswith("sqlite_autoindex_")):
+            continue
+        if kind != "table" or name not in wanted:
+            return False
+        have = frozenset((row[1], row[2])
+                         for row in connection.execute(f'PRAGMA table_info("{name}")'))
+        if have != wanted[name] or \
+                connection.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]:
+            return False
+    return True
+
+
 def _leftover_tables(connection: sqlite3.Connection) -> list[str]:
-    """The (empty, first-schema: see ``_check_owner``) tables of a version-0 file, left by a
-    neckline from before the schema was made in one transaction that stopped part-way."""
+    """The tables of a version-0 file that ``_new_or_half_made`` let through."""
     return [name for (name,) in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")]
 

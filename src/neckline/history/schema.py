@@ -146,3 +146,17 @@ def create_v1(path: Path) -> None:
             connection.execute(statement)
         connection.execute("PRAGMA user_version = 1")
     connection.close()
+
+
+@functools.cache
+def first_tables() -> dict[str, frozenset[tuple[str, str]]]:
+    """Each table of the first schema with its columns' names and declared types: all that a
+    file half-made by an old neckline can hold (see ``neckline.history.db``)."""
+    memory = sqlite3.connect(":memory:")
+    try:
+        for statement in SCHEMA_V1:
+            memory.execute(statement)
+        return {table: frozenset((row[1], row[2]) for row in memory.execute(
+                    f'PRAGMA table_info("{table}")')) for table in TABLES_AT[1]}
+    finally:
+        memory.close()
