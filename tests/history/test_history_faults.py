@@ -6,10 +6,18 @@ in one sentence."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
+from test_storage_faults import fill, small_disk
 
 from neckline.commands.cli import main
 from recorded import morning, record
@@ -73,3 +81,94 @@ def test_a_half_made_file_of_an_old_neckline_is_still_taken(tmp_path: Path) -> N
     connection = sqlite3.connect(path)
     assert connection.execute("SELECT COUNT(*) FROM minutes").fetchone()[0] == 3
     connection.close()
+
+
+@pytest.mark.parametrize("name", ["db", "link", "wal", "shm", "other-spelling"])
+def test_an_export_onto_the_database_itself_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    path = tmp_path / "history.db"
+    record(path, morning())
+    output = {"db": path, "link": tmp_path / "link.csv", "wal": Path(f"{path}-wal"),
+              "shm": Path(f"{path}-shm"), "other-spelling": tmp_path / "." / "history.db"}[name]
+    if name == "link":
+        output.symlink_to(path)
+    before = fingerprint(path)
+    # In a process of its own: writing over the -shm that SQLite maps into memory killed the
+    # process with SIGBUS.
+    run = subprocess.run([sys.executable, "-m", "neckline", "export", "--format", "csv",
+                          "--db", str(path), "--output", str(output)],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith("neckline: ") and "history database" in run.stderr \
+        and "choose another" in run.stderr, run.stderr
+    assert fingerprint(path) == before
+    assert main(["stats", "--from", "2026-03-02", "--to", "2026-03-02", "--db", str(path)]) == 0
+    assert "Good posture: 2 min of 2 min" in capsys.readouterr().out  # nothing lost
+
+
+@pytest.mark.parametrize("output", ["fifo", "/dev/full", "/dev/null", "folder"])
+def test_an_export_to_a_pipe_device_or_folder_is_one_sentence(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str) -> None:
+    path = tmp_path / "history.db"
+    record(path, morning())
+    rescue = None
+    if output == "fifo":
+        output = str(tmp_path / "fifo")
+        os.mkfifo(output)
+        # Were the pipe opened, this reader would end the wait after 10 s (and the test fail).
+        def drain() -> None:
+            with open(output, "rb") as pipe:
+                pipe.read()
+
+        rescue = threading.Timer(10, drain)
+        rescue.start()
+    elif output == "folder":
+        output = str(tmp_path)
+    started = time.monotonic()
+    sentence = one_sentence(capsys, ["export", "--format", "csv", "--db", str(path),
+                                     "--output", output])
+    assert time.monotonic() - started < 10  # a pipe nobody reads is never opened
+    if rescue is not None:
+        rescue.cancel()
+    assert "not a file" in sentence, sentence
+    assert {p.name for p in tmp_path.iterdir()} <= {"history.db", "fifo"}  # nothing left
+
+
+def test_an_export_that_fails_part_way_leaves_the_old_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "history.db"
+    record(path, morning())
+    with small_disk(tmp_path / "disk", 256) as disk:
+        output = disk / "week.csv"
+        output.write_text("what was there\n")
+        fill(disk)
+        sentence = one_sentence(capsys, ["export", "--format", "csv", "--db", str(path),
+                                         "--output", str(output)])
+        assert "No space left" in sentence, sentence
+        assert output.read_text() == "what was there\n"
+        assert {p.name for p in disk.iterdir() if not p.name.startswith("filler")} == \
+            {"week.csv"}  # no temporary file left behind
+
+
+def test_the_statistics_windows_export_is_refused_onto_the_database(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from neckline.app.stats_reader import StatsReader
+
+    path = tmp_path / "history.db"
+    record(path, morning())
+    before = fingerprint(path)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    reader = StatsReader(path)
+    try:
+        said = []
+        for output in (path, Path(f"{path}-wal"), fifo):
+            with qtbot.waitSignal(reader.exported, timeout=15000) as signal:
+                reader.export(date(2026, 3, 2), date(2026, 3, 2), output)
+            said.append(signal.args[0])
+    finally:
+        reader.close()
+    assert all(s.startswith("Not exported:") for s in said), said
+    assert "history database itself" in said[0] and "history database itself" in said[1]
+    assert "a pipe, not a file" in said[2]
+    assert fingerprint(path) == before

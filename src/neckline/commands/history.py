@@ -10,9 +10,10 @@ from pathlib import Path
 
 from neckline.commands.output import print_json
 from neckline.config import load_config
+from neckline.config.files import short
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB, is_locked
-from neckline.history.export import export
+from neckline.history.export import export, export_file
 from neckline.history.report import stats_text
 from neckline.history.stats import NotCompacted, compute_stats, count_history, delete_history
 
@@ -78,10 +79,11 @@ def run_history_command(args: argparse.Namespace) -> int:
                 export(db.connection, sys.stdout, args.format, start, end)
                 return 0
             try:
-                with args.output.open("w", encoding="utf-8", newline="") as out:
-                    count = export(db.connection, out, args.format, start, end)
+                count = export_file(db.connection, db.path, args.output, args.format, start,
+                                    end)
             except OSError as e:
-                raise NecklineError(f"Cannot write {args.output} ({e.strerror}).") from None
+                raise NecklineError(f"Cannot write {short(str(args.output))} "
+                                    f"({e.strerror or e}).") from None
             print(f"Wrote {_count(count, 'record')} ({start} to {end}) to {args.output}.",
                   file=sys.stderr)
             return 0

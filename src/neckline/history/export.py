@@ -1,15 +1,20 @@
 """Export of per-minute rows, alerts, stretches done and stretches at the desk as CSV (one
-table, a ``record`` column) or JSON (four lists)."""
+table, a ``record`` column) or JSON (four lists). A file is written in one step, never onto the
+database itself."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from neckline.config import PROBLEMS
+from neckline.config.files import same_file, short, write_atomically
+from neckline.history.db import HistoryError
 from neckline.history.schema import METRICS
 
 MINUTE_COLUMNS = (["minute", "day", "hour", "present_s", "good_s", "strained_s"]
@@ -59,3 +64,27 @@ def export(connection: sqlite3.Connection, out: TextIO, fmt: str, start: date,
             for row in rows:
                 writer.writerow({"record": record, **row})
     return len(minutes) + len(alerts) + len(stretches) + len(at_desk)
+
+
+def export_file(connection: sqlite3.Connection, database: Path, path: Path, fmt: str,
+                start: date, end: date) -> int:
+    """Writes the range to the file ``path`` in one step (``write_atomically``), so a failure
+    part-way leaves what was there; returns the number of records. Raises OSError (its
+    ``strerror`` in words) for a place that is not a file, and HistoryError for the database's
+    own files: writing there emptied the history, or killed the reading process (the -shm is
+    mapped into its memory)."""
+    if is_database_file(path, database):
+        raise HistoryError(f"{short(str(path))} is a file of the history database itself; "
+                           "exporting there would destroy the history; choose another file.")
+    written: list[int] = []
+    write_atomically(path, lambda out: written.append(export(connection, out, fmt, start, end)),
+                     newline="")
+    return written[0]
+
+
+def is_database_file(path: Path, database: Path) -> bool:
+    """Whether ``path`` reaches the database or its -wal, -shm or -journal, through links or
+    another spelling, or names one of them that is not there at the moment."""
+    parts = [Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    where = os.path.realpath(path)
+    return any(same_file(path, part) or where == os.path.realpath(part) for part in parts)
