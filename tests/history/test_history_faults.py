@@ -6,6 +6,7 @@ in one sentence."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -20,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from test_storage_faults import fill, small_disk
 
 from neckline.commands.cli import main
+from neckline.posture.alerts import Alert
 from recorded import morning, record
 
 
@@ -172,3 +174,103 @@ def test_the_statistics_windows_export_is_refused_onto_the_database(
     assert "history database itself" in said[0] and "history database itself" in said[1]
     assert "a pipe, not a file" in said[2]
     assert fingerprint(path) == before
+
+
+def two_mornings(path: Path) -> None:
+    """Monday's and Tuesday's recorded mornings, each with an alert and a stretch."""
+    for day in (0, 1):
+        record(path, [(s, t + 86400 * day) for s, t in morning()],
+               [Alert(70.0 + 86400 * day, "head_tilt", 60.0, 15.0)])
+
+
+def strict_json(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE days SET present_s = 'lots' WHERE day = '2026-03-03'",
+    "UPDATE days SET good_s = 1e308 WHERE day = '2026-03-03'",
+    "UPDATE days SET sum_head_tilt = 1e999 WHERE day = '2026-03-03'",
+    "UPDATE days SET day = '2026-03-03x' WHERE day = '2026-03-03'",
+    "UPDATE hours SET hour = 99 WHERE day = '2026-03-03'",
+    "UPDATE hours SET strained_s = 'much' WHERE day = '2026-03-03'",
+    "UPDATE alerts SET response = 'shrugged' WHERE day = '2026-03-03'",
+    "UPDATE alerts SET day = '2026-03-03x' WHERE day = '2026-03-03'",
+    "UPDATE stretches SET day = '2026-03-03x' WHERE id = 2",
+])
+def test_stats_skips_a_damaged_row_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    path = tmp_path / "history.db"
+    two_mornings(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute(damage)
+    connection.close()
+    for extra in ([], ["--json"]):
+        code = main(["stats", "--from", "2026-03-01", "--to", "2026-03-07", "--db", str(path),
+                     *extra])
+        out, err = capsys.readouterr()
+        assert code == 0 and err == "neckline: 1 damaged row of the history was skipped.\n", err
+        if extra:
+            assert strict_json(out)
+        else:
+            assert "Mon 2026-03-02" in out  # the day that is whole is shown
+
+
+def test_export_skips_damaged_rows_and_says_how_many(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "history.db"
+    two_mornings(path)
+    with sqlite3.connect(path) as connection:
+        first, last = connection.execute("SELECT MIN(minute), MAX(minute) FROM minutes "
+                                         "WHERE day = '2026-03-02'").fetchone()
+        connection.execute("UPDATE minutes SET day = 'garbage' WHERE minute = ?", (first,))
+        connection.execute("UPDATE minutes SET minute = 1e308 WHERE minute = ?", (last,))
+        connection.execute("UPDATE minutes SET present_s = 'lots' WHERE day = '2026-03-03' "
+                           "AND hour = 9 AND minute % 120 = 0")
+        connection.execute("UPDATE alerts SET t = 'soon' WHERE day = '2026-03-02'")
+        connection.execute("UPDATE stretches SET t = 'later' WHERE id = 1")
+        connection.execute("UPDATE alerts SET value = 1e999 WHERE day = '2026-03-03'")
+    connection.close()
+    assert main(["export", "--format", "json", "--db", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "neckline: 5 damaged rows of the history were skipped.\n", err
+    data = strict_json(out)
+    assert isinstance(data, dict)
+    assert len(data["minutes"]) == 1 + 3 and data["alerts"] == [] \
+        and len(data["stretches"]) == 1
+    assert "lots" in [m["present_s"] for m in data["minutes"]]  # written as it is
+    output = tmp_path / "all.csv"
+    assert main(["export", "--format", "csv", "--db", str(path), "--output", str(output)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("neckline: ") is False and "5 records" in err \
+        and "5 damaged rows skipped" in err, err
+    assert main(["export", "--format", "csv", "--from", "2026-03-03", "--db", str(path)]) == 0
+    assert capsys.readouterr().err == \
+        "neckline: 1 damaged row of the history was skipped.\n"  # only the range's
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["stats", "--from", "0001-01-01"], "at most 100 years"),
+    (["stats", "--to", "0001-01-01"], "before the year 1"),
+    (["stats", "--to", "0001-01-07", "--json"], None),
+    (["stats", "--from", "0001-01-01", "--to", "0001-01-02"], None),
+    (["stats", "--from", "9999-12-25"], "after it ends"),
+    (["export", "--format", "csv", "--from", "0001-01-01"], None),
+    (["export", "--format", "json", "--to", "0001-01-01"], "after it ends"),
+    (["export", "--format", "json", "--from", "0001-01-01", "--to", "0001-01-01"], None),
+])
+def test_dates_at_the_year_1(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                             args: list[str], words: str | None) -> None:
+    path = tmp_path / "history.db"
+    record(path, morning())
+    if words is None:
+        assert main([*args, "--db", str(path)]) == 0
+        out, err = capsys.readouterr()
+        assert err == "" or err.startswith("Wrote"), err
+        if "--json" in args or "json" in args:
+            assert strict_json(out)
+    else:
+        assert words in one_sentence(capsys, [*args, "--db", str(path)])

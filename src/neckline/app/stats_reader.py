@@ -113,7 +113,7 @@ class StatsReader(QObject):
         fmt = "json" if path.suffix.lower() == ".json" else "csv"
         try:
             db, _notice = self._connection()
-            count = export_file(db.connection, db.path, path, fmt, start, end)
+            done = export_file(db.connection, db.path, path, fmt, start, end)
         except NecklineError as e:
             return f"Not exported: {e}"
         except OSError as e:
@@ -121,7 +121,8 @@ class StatsReader(QObject):
         except Exception as e:  # as in _read
             self._forget_connection()
             return f"Not exported: the history could not be read ({e})."
-        return f"Exported {count} records ({start} to {end}) to {path}."
+        skipped = f"; {done.skipped} damaged rows skipped" if done.skipped else ""
+        return f"Exported {done.records} records ({start} to {end}) to {path}{skipped}."
 
     @staticmethod
     def _say(signal: Any, what: object) -> None:
