@@ -8,11 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import traceback
 from datetime import date
 from pathlib import Path
 
@@ -274,3 +277,63 @@ def test_dates_at_the_year_1(tmp_path: Path, capsys: pytest.CaptureFixture[str],
             assert strict_json(out)
     else:
         assert words in one_sentence(capsys, [*args, "--db", str(path)])
+
+
+LONG = "a" * 300  # over the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_a_database_name_too_long_is_one_sentence(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], videos: dict[str, Path],
+        command: list[str]) -> None:
+    args = [str(videos["nobody"]) if word == "VIDEO" else word for word in command]
+    started = time.monotonic()
+    sentence = one_sentence(capsys, [*args, "--db", str(tmp_path / f"{LONG}.db")])
+    assert "File name too long" in sentence and len(sentence) < 300, sentence
+    assert time.monotonic() - started < 15  # no waiting for a thread that died
+
+
+def as_nobody(args: list[str], home: Path) -> tuple[int, str]:
+    """Runs the command line in a child process with the rights of the user nobody: root, as
+    the tests run, may enter any folder. (A child of this process, its modules loaded: nobody
+    may not read the interpreter's own folders.)"""
+    main(["stats", "--db", str(home / "warm-up.db")])  # every module the child needs, loaded
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 99
+        with os.fdopen(write, "w") as said:
+            try:
+                os.close(read)
+                sys.stdout = sys.stderr = said
+                os.environ.update(XDG_CONFIG_HOME=str(home), XDG_DATA_HOME=str(home))
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                code = main(args)
+            except BaseException:
+                said.write(traceback.format_exc())
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read) as heard:
+        err = heard.read()
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), err
+
+
+@pytest.mark.parametrize("command", COMMANDS[:3], ids=lambda c: c[0])
+def test_a_database_in_a_folder_the_user_may_not_enter(
+        command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("becoming the user nobody needs root (the CI machine runs the tests as root)")
+    home = Path(tempfile.mkdtemp(prefix="neckline-nobody-"))
+    try:
+        home.chmod(0o777)
+        closed = home / "closed"
+        closed.mkdir(mode=0o000)
+        code, err = as_nobody([*command, "--db", str(closed / "history.db")], home)
+        capsys.readouterr()
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert err.startswith("neckline: The history database") and "Permission denied" in err
+        assert os.listdir(closed) == []  # nothing made there (root looks)
+    finally:
+        shutil.rmtree(home)

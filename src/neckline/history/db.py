@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from neckline.config import user_data_dir
+from neckline.config.files import file_kind, short
 from neckline.errors import NecklineError
 from neckline.history.schema import (
     APPLICATION_ID,
@@ -72,7 +73,12 @@ class HistoryDB:
         ``write=False`` (statistics, export) also reads a file on a read-only disk or folder."""
         own = path is None or path == default_db_path()
         path = path or default_db_path()
-        why = _read_only(path)
+        kind = file_kind(path)  # a name too long, a folder that may not be entered, a pipe
+        if kind not in ("file", "missing"):
+            words = kind if kind.startswith("cannot") else \
+                f"cannot be opened: it {'is a folder, not a file' if kind == 'folder' else kind}"
+            raise HistoryError(f"The history database {short(str(path))} {words}.")
+        why = _read_only(path, kind)
         if why is not None:
             if write:
                 raise HistoryError(f"The history database {path} is read-only ({why}); "
@@ -115,9 +121,9 @@ class HistoryDB:
         self.close()
 
 
-def _read_only(path: Path) -> str | None:
+def _read_only(path: Path, kind: str) -> str | None:
     """Why an existing database cannot be written (None when it can, or does not exist yet)."""
-    if not path.is_file():
+    if kind != "file":
         return None
     if not os.access(path, os.W_OK):
         return "the file is read-only"
@@ -168,7 +174,7 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
     try:
         # Read-only checks first: a file that is not ours is left exactly as it was.
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("quick_check failed")
+            raise _QuickCheckFailed("quick_check failed")
         _check_owner(connection, path)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA journal_mode = WAL")
@@ -269,15 +275,26 @@ def _leftover_tables(connection: sqlite3.Connection) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type = 'table'")]
 
 
-def is_locked(error: sqlite3.DatabaseError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
+def is_locked(error: sqlite3.Error) -> bool:
+    """Another connection holds the database (SQLite's BUSY and LOCKED, and their kinds)."""
+    return _code(error).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
-def _is_damaged(error: sqlite3.DatabaseError) -> bool:
+class _QuickCheckFailed(sqlite3.DatabaseError):
+    """SQLite's own check found the file damaged."""
+
+
+def _is_damaged(error: sqlite3.Error) -> bool:
     """Only a file SQLite itself calls damaged is moved aside; a path that cannot be opened
     (a folder, no permission) is reported and left alone."""
-    text = str(error)
-    return any(words in text for words in ("not a database", "malformed", "quick_check"))
+    code = _code(error)
+    return isinstance(error, _QuickCheckFailed) or code == "SQLITE_NOTADB" or \
+        code.startswith("SQLITE_CORRUPT")
+
+
+def _code(error: sqlite3.Error) -> str:
+    """SQLite's name for the error ("SQLITE_BUSY_SNAPSHOT"); "" for one raised in Python."""
+    return getattr(error, "sqlite_errorname", None) or ""
 
 
 def _move_aside(path: Path, when: datetime) -> Path:
