@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from test_storage_faults import fill, small_disk
+from test_storage_faults import fill, read_only, small_disk
 
 from neckline.commands.cli import main
 from neckline.posture.alerts import Alert
@@ -337,3 +337,55 @@ def test_a_database_in_a_folder_the_user_may_not_enter(
         assert os.listdir(closed) == []  # nothing made there (root looks)
     finally:
         shutil.rmtree(home)
+
+
+KILLED_RECORDER = """
+import os, sqlite3, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from recorded import morning, record
+path = Path(sys.argv[1])
+keeper = sqlite3.connect(path)  # the file kept open: the recorder's close checkpoints nothing
+keeper.execute("PRAGMA wal_autocheckpoint = 0")
+keeper.execute("SELECT COUNT(*) FROM sessions").fetchone()
+record(path, [(s, t + 86400) for s, t in morning()])  # Tuesday
+os._exit(0)  # as if killed: the -wal is never checkpointed into the file
+"""
+
+
+def test_a_read_only_database_is_read_with_its_wal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "history.db"
+    record(path, morning())  # Monday, in the file itself
+    subprocess.run([sys.executable, "-c", KILLED_RECORDER, str(path),
+                    str(Path(__file__).parents[1])], check=True, timeout=60)
+    assert Path(f"{path}-wal").stat().st_size > 0
+    before = fingerprint(path)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with read_only(folder):
+        assert main(["stats", "--from", "2026-03-02", "--to", "2026-03-03", "--db",
+                     str(path)]) == 0
+        out, err = capsys.readouterr()
+        assert "Mon 2026-03-02" in out and "Tue 2026-03-03" in out and err == "", (out, err)
+        assert main(["export", "--format", "json", "--db", str(path)]) == 0
+        assert len(json.loads(capsys.readouterr().out)["minutes"]) == 6
+    assert fingerprint(path) == before
+    assert list(temp.iterdir()) == []  # the private copy is gone
+
+
+def test_stats_and_export_read_a_database_on_a_full_disk(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with small_disk(tmp_path / "disk", 512) as disk:
+        path = disk / "history.db"
+        record(path, morning())
+        fill(disk)
+        assert main(["stats", "--from", "2026-03-02", "--to", "2026-03-02", "--db",
+                     str(path)]) == 0
+        assert "Good posture: 2 min of 2 min" in capsys.readouterr().out
+        assert main(["export", "--format", "csv", "--db", str(path)]) == 0
+        assert capsys.readouterr().out.count("\nminute,") == 3

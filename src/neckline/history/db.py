@@ -16,7 +16,9 @@ Opening it handles the three ways it can be unusable, each in one sentence:
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -40,7 +42,7 @@ from neckline.history.schema import (
 
 # What the rest of neckline (and its benchmarks and tests) take from here.
 __all__ = ["APPLICATION_ID", "METRICS", "SCHEMA_V1", "SCHEMA_VERSION", "HistoryDB", "HistoryError",
-           "create_v1", "default_db_path", "is_locked", "local_day", "refresh_rollups"]
+           "create_v1", "default_db_path", "is_full", "is_locked", "local_day", "refresh_rollups"]
 
 
 class HistoryError(NecklineError):
@@ -57,12 +59,15 @@ def local_day(t: float) -> str:
 
 class HistoryDB:
     """One connection. Open with ``HistoryDB.open(path)``; ``notice`` holds a sentence for the
-    user when a damaged file had to be moved aside."""
+    user when a damaged file had to be moved aside. ``private``: the temporary folder of a
+    copy read instead of the file (see ``_read``), removed by ``close``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None,
+                 private: Path | None = None) -> None:
         self.connection = connection
         self.path = path
         self.notice = notice
+        self.private = private
 
     @classmethod
     def open(cls, path: Path | None = None, *, timeout: float = 5.0, wait: float | None = None,
@@ -70,7 +75,8 @@ class HistoryDB:
         """``timeout``: how long each statement waits for another writer; ``wait`` (default the
         same): how long opening keeps trying while the file is locked (SQLite does not always
         wait by itself, e.g. to switch a new file to WAL while another process reads it).
-        ``write=False`` (statistics, export) also reads a file on a read-only disk or folder."""
+        ``write=False`` (statistics, export) also reads a file on a read-only or full disk.
+        While the disk is full, opening to write waits as for a lock."""
         own = path is None or path == default_db_path()
         path = path or default_db_path()
         kind = file_kind(path)  # a name too long, a folder that may not be entered, a pipe
@@ -84,7 +90,7 @@ class HistoryDB:
                 raise HistoryError(f"The history database {path} is read-only ({why}); "
                                    "neckline can show its statistics but cannot record into "
                                    "it or delete from it.")
-            return cls(_connect_read_only(path), path, None)
+            return cls._read(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:  # a file where a folder should be, no permission, a read-only disk
@@ -93,11 +99,16 @@ class HistoryDB:
         notice = None
         wait = timeout if wait is None else wait
         try:
-            connection = _connect_waiting(path, timeout, wait)
+            connection = _connect_waiting(path, timeout, wait, full_waits=write)
         except sqlite3.DatabaseError as e:
             if is_locked(e):
                 raise HistoryError(f"The history database {path} is in use by another "
                                    "program; try again when it has finished.") from None
+            if is_full(e, path):
+                if not write:  # reading needs no room: what SQLite would add (-shm) is not made
+                    return cls._read(path)
+                raise HistoryError(f"The history database {path} cannot be written: its disk "
+                                   "is full; free some space and try again.") from None
             if not _is_damaged(e):
                 raise HistoryError(f"The history database {path} cannot be opened "
                                    f"({e}).") from None
@@ -108,11 +119,41 @@ class HistoryDB:
             moved = _move_aside(path, now())
             notice = (f"The history database was damaged; it was moved to {moved.name} and a "
                       "new one started.")
-            connection = _connect_waiting(path, timeout, wait)
+            try:
+                connection = _connect_waiting(path, timeout, wait, full_waits=write)
+            except sqlite3.DatabaseError as again:
+                raise HistoryError(f"{notice[:-1]}, but the new one cannot be made "
+                                   f"({again}).") from None
         return cls(connection, path, notice)
+
+    @classmethod
+    def _read(cls, path: Path) -> HistoryDB:
+        """Reads a database that cannot be written here (a read-only or full disk) without
+        writing a byte beside it. SQLite reads such a file ``immutable``, which ignores its
+        -wal: what a recorder wrote last (killed, or the disk turned read-only under it) was
+        not shown. With a -wal, a private copy of both is read instead."""
+        wal = Path(f"{path}-wal")
+        try:
+            has_wal = wal.stat().st_size > 0
+        except OSError:
+            has_wal = False
+        if not has_wal:
+            return cls(_connect_read_only(path), path, None)
+        try:
+            connection, folder = _private_copy(path)
+        except OSError as e:
+            return cls(_connect_read_only(path), path,
+                       f"The newest records of {path} (in {wal.name}) cannot be read here "
+                       f"({e.strerror or e}); they are left out.")
+        except sqlite3.DatabaseError as e:
+            raise HistoryError(f"{path} is not a neckline history database ({e}); it was "
+                               "left as it is.") from None
+        return cls(connection, path, None, private=folder)
 
     def close(self) -> None:
         self.connection.close()
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)
 
     def __enter__(self) -> HistoryDB:
         return self
@@ -158,28 +199,46 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _connect_waiting(path: Path, timeout: float, wait: float) -> sqlite3.Connection:
+def _private_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
+    """The database and its -wal copied into a temporary folder of their own and opened there
+    (SQLite rebuilds the -shm from the -wal); the folder is the caller's to remove."""
+    folder = Path(tempfile.mkdtemp(prefix="neckline-history-"))
+    try:
+        copy = folder / "history.db"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        return _connect(copy, 5.0, name=path), folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _connect_waiting(path: Path, timeout: float, wait: float, *,
+                     full_waits: bool) -> sqlite3.Connection:
     deadline = time.monotonic() + wait
     while True:
         try:
             return _connect(path, timeout)
         except sqlite3.DatabaseError as e:
-            if not is_locked(e) or time.monotonic() > deadline:
+            locked = is_locked(e)
+            if not (locked or (full_waits and is_full(e, path))) or \
+                    time.monotonic() > deadline:
                 raise
-        time.sleep(0.05)
+        time.sleep(0.05 if locked else 0.5)
 
 
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+def _connect(path: Path, timeout: float, name: Path | None = None) -> sqlite3.Connection:
+    """``name``: the file as the user knows it, for the sentences (a private copy's own)."""
     connection = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
     try:
         # Read-only checks first: a file that is not ours is left exactly as it was.
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise _QuickCheckFailed("quick_check failed")
-        _check_owner(connection, path)
+        _check_owner(connection, name or path)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
-        _migrate(connection, path)
+        _migrate(connection, name or path)
     except BaseException:
         connection.close()
         raise
@@ -290,6 +349,19 @@ def _is_damaged(error: sqlite3.Error) -> bool:
     code = _code(error)
     return isinstance(error, _QuickCheckFailed) or code == "SQLITE_NOTADB" or \
         code.startswith("SQLITE_CORRUPT")
+
+
+def is_full(error: sqlite3.Error, path: Path) -> bool:
+    """The disk is full: SQLite says so, or could not write (grow the -shm, say) on a disk with
+    next to no room left; a condition that passes, as a lock does."""
+    code = _code(error)
+    if code == "SQLITE_FULL":
+        return True
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return code.startswith("SQLITE_IOERR") and disk.f_bavail * disk.f_frsize < 256 * 1024
 
 
 def _code(error: sqlite3.Error) -> str:
