@@ -261,3 +261,20 @@ def test_a_lock_on_the_default_database_is_said_without_none(
     for command in ("history", "analyze"):
         code, err = said[command]
         assert code == 2 and err.count("\n") == 1 and str(default_db_path()) in err, err
+
+
+def test_deleting_the_days_before_today_keeps_a_session_just_begun(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from recorded import NINE, morning, record
+
+    db = tmp_path / "history.db"
+    record(db, [(s, t - 86400) for s, t in morning()])  # Sunday
+    writer = recorder.HistoryRecorder(db, camera="camera 0", model="full", started=NINE,
+                                      flush_s=60)  # Monday: the session's row, nothing yet
+    for s, t in morning():
+        writer.add_sample(s, t)
+    assert main(["history", "delete", "--before", "2026-03-02", "--yes", "--db", str(db)]) == 0
+    assert "3 minutes" in capsys.readouterr().out  # Sunday's
+    writer.close()
+    assert writer.error is None
+    assert kept(db)[1] == pytest.approx(150.0, abs=0.5)  # Monday's, all of it

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, get_args
 
 from neckline.config import PROBLEMS
@@ -294,10 +294,14 @@ def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[
                 cursor = connection.execute(f"DELETE FROM {table} WHERE day < ?",
                                             (before.isoformat(),))
             counts[table] = cursor.rowcount
+        # Sessions left with nothing, but not one begun on or after ``before``: a session
+        # that has only just started (nothing written yet) is being recorded, and kept.
         cursor = connection.execute(
             "DELETE FROM sessions WHERE id NOT IN (SELECT DISTINCT session_id FROM minutes) "
             "AND id NOT IN (SELECT DISTINCT session_id FROM alerts WHERE session_id IS NOT NULL) "
-            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches)")
+            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches) AND started < ?",
+            (math.inf if before is None else
+             datetime.combine(before, datetime.min.time()).timestamp(),))
         counts["sessions"] = cursor.rowcount
         if before is None:
             counts["calibrations"] = connection.execute("DELETE FROM calibrations").rowcount
