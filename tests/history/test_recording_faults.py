@@ -278,3 +278,20 @@ def test_deleting_the_days_before_today_keeps_a_session_just_begun(
     writer.close()
     assert writer.error is None
     assert kept(db)[1] == pytest.approx(150.0, abs=0.5)  # Monday's, all of it
+
+
+def test_a_recording_that_cannot_be_written_does_not_end_as_if_all_went_well(
+        tmp_path: Path, videos: dict[str, Path]) -> None:
+    db = tmp_path / "history.db"
+    analysis = Analysis(videos["upright"], db, tmp_path)
+    wait_for_session(db)
+    other = sqlite3.connect(db, timeout=30)  # another program breaks the database
+    with other:
+        other.execute("DROP TABLE minutes")
+    other.close()
+    code = analysis.end()
+    assert code == 2 and len(analysis.lines) == 1, analysis.lines
+    assert analysis.lines[0].startswith("neckline: Recording stopped") \
+        and "no such table" in analysis.lines[0] \
+        and ("none of this session was kept" in analysis.lines[0]
+             or "only its first" in analysis.lines[0]), analysis.lines

@@ -124,15 +124,19 @@ class HistoryRecorder:
         self._done.wait(30.0)
 
     def lost_words(self) -> str:
-        """What of the session is not in the database, for a sentence."""
+        """What of the ended session is not in the database, for a sentence."""
         batch = self._batch
         kept = batch.written_until - batch.started
-        if batch.unwritten_s < 1.0:
-            return "what it recorded until then is kept"
         if kept < 1.0:
             return f"none of the {_span(batch.unwritten_s)} of this session was kept"
         return (f"the last {_span(batch.unwritten_s)} of this session were not kept (the "
                 f"{_span(kept)} before were)")
+
+    def kept_words(self) -> str:
+        """What of a session that goes on unrecorded is in the database, for a sentence."""
+        kept = self._batch.written_until - self._batch.started
+        return "none of this session was kept" if kept < 1.0 else \
+            f"only its first {_span(kept)} were kept"
 
     # -- the writer thread ------------------------------------------------------------------
 
@@ -163,7 +167,7 @@ class HistoryRecorder:
                           f"{self.lost_words()}.")
         except Exception as e:  # a fault waiting does not mend (a vanished file, I/O)
             self.error = (f"Recording stopped: the history database {self.path} could not be "
-                          f"written ({e}); {self.lost_words()}.")
+                          f"written ({e}); {self.kept_words()}.")
         finally:
             db.close()
             self._ready.set()
