@@ -249,9 +249,22 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
     """Refuses, before anything is written, a database that is not neckline's: another
     program's application id, or (for files from before the id) a version or a set of tables
     neckline never wrote."""
-    # One statement, one snapshot: read one by one, the id and version of a brand-new file
-    # could come from before another neckline made its schema and the tables from after, which
-    # looked like another program's database (three necklines starting at once, 1 in ~20).
+    # One read transaction, one snapshot: read statement by statement, the id and version of a
+    # brand-new file could come from before another neckline made its schema and the tables
+    # from after, which looked like another program's database (three necklines starting at
+    # once, 1 in ~20).
+    if connection.in_transaction:  # (in _migrate's write transaction)
+        _check_tables(connection, path)
+        return
+    connection.execute("BEGIN")
+    try:
+        _check_tables(connection, path)
+    finally:
+        if connection.in_transaction:  # (SQLite ends it itself on some errors)
+            connection.execute("ROLLBACK")  # only read
+
+
+def _check_tables(connection: sqlite3.Connection, path: Path) -> None:
     app_id, version, names = connection.execute(
         "SELECT (SELECT application_id FROM pragma_application_id), "
         "(SELECT user_version FROM pragma_user_version), "
