@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB
-from neckline.history.export import export
+from neckline.history.export import export_file
 from neckline.history.stats import Stats, compute_stats
 
 
@@ -84,16 +83,16 @@ class StatsReader(QObject):
         finally:
             self._forget_connection()
 
-    def _connection(self) -> tuple[sqlite3.Connection, str | None]:
+    def _connection(self) -> tuple[HistoryDB, str | None]:
         """The window's one connection, opened at the first job, and again after a failure or
         when the file was replaced or removed meanwhile (a connection would go on reading the
         old one); the notice of a damaged database moved aside."""
         if self._db is not None and _identity(self._db.path) == self._opened:
-            return self._db.connection, None
+            return self._db, None
         self._forget_connection()
         self._db = HistoryDB.open(self.db_path, write=False)
         self._opened = _identity(self._db.path)
-        return self._db.connection, self._db.notice
+        return self._db, self._db.notice
 
     def _forget_connection(self) -> None:
         if self._db is not None:
@@ -102,8 +101,8 @@ class StatsReader(QObject):
 
     def _read(self, start: date, end: date) -> Reading:
         try:
-            connection, notice = self._connection()
-            return Reading(start, end, compute_stats(connection, start, end), notice)
+            db, notice = self._connection()
+            return Reading(start, end, compute_stats(db.connection, start, end), notice)
         except NecklineError as e:
             return Reading(start, end, None, error=str(e))
         except Exception as e:  # changed under us, or unforeseen: answered all the same (the
@@ -113,17 +112,17 @@ class StatsReader(QObject):
     def _export(self, start: date, end: date, path: Path) -> str:
         fmt = "json" if path.suffix.lower() == ".json" else "csv"
         try:
-            connection, _notice = self._connection()
-            with path.open("w", encoding="utf-8", newline="") as out:
-                count = export(connection, out, fmt, start, end)
+            db, _notice = self._connection()
+            done = export_file(db.connection, db.path, path, fmt, start, end)
         except NecklineError as e:
             return f"Not exported: {e}"
         except OSError as e:
-            return f"Not exported: {path} cannot be written ({e.strerror})."
+            return f"Not exported: {path} cannot be written ({e.strerror or e})."
         except Exception as e:  # as in _read
             self._forget_connection()
             return f"Not exported: the history could not be read ({e})."
-        return f"Exported {count} records ({start} to {end}) to {path}."
+        skipped = f"; {done.skipped} damaged rows skipped" if done.skipped else ""
+        return f"Exported {done.records} records ({start} to {end}) to {path}{skipped}."
 
     @staticmethod
     def _say(signal: Any, what: object) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from neckline.commands.output import print_json
 from neckline.config import load_config
+from neckline.config.files import short
 from neckline.errors import NecklineError
 from neckline.history.db import HistoryDB, is_locked
-from neckline.history.export import export
+from neckline.history.export import export, export_file, recorded_days, skipped_words
 from neckline.history.report import stats_text
 from neckline.history.stats import NotCompacted, compute_stats, count_history, delete_history
 
@@ -37,25 +38,40 @@ def _open(path: Path | None, write: bool) -> HistoryDB:
     return db
 
 
-def _range(args: argparse.Namespace, db: HistoryDB, default_days: int | None) -> tuple[date,
-                                                                                       date]:
-    today = date.today()
-    end = _date(args.end, "--to") or today
+STATS_DAYS = 7  # what stats shows without --from or --days
+STATS_MAX_DAYS = 36_525  # 100 years: the days of a range are all held in memory
+
+
+def _stats_range(args: argparse.Namespace) -> tuple[date, date]:
+    end = _date(args.end, "--to") or date.today()
     start = _date(args.start, "--from")
-    if getattr(args, "days", None) is not None:
-        if args.days < 1:
-            raise DateError("--days takes a whole number of days, 1 or more.")
-        try:
-            start = end - timedelta(days=args.days - 1)
-        except OverflowError:  # before the year 1
-            raise DateError(f"--days {args.days} from {end} reaches back before the year 1; "
-                            "give fewer days.") from None
+    if args.days is not None and args.days < 1:
+        raise DateError("--days takes a whole number of days, 1 or more.")
     if start is None:
-        if default_days is not None:
-            start = end - timedelta(days=default_days - 1)
-        else:
-            first = db.connection.execute("SELECT MIN(day) FROM minutes").fetchone()[0]
-            start = date.fromisoformat(first) if first else end
+        try:
+            start = end - timedelta(days=(args.days or STATS_DAYS) - 1)
+        except OverflowError:  # before the year 1
+            asked = f"--days {args.days} from {end} reaches" if args.days else \
+                f"The {STATS_DAYS} days up to {end} reach"
+            raise DateError(f"{asked} back before the year 1; give "
+                            f"{'fewer days' if args.days else '--from as well'}.") from None
+    if start > end:
+        raise DateError(f"The range starts ({start}) after it ends ({end}).")
+    if (end - start).days >= STATS_MAX_DAYS:
+        raise DateError(f"stats covers at most 100 years at a time, not {start} to {end}; "
+                        "give a later --from or an earlier --to.")
+    return start, end
+
+
+def _export_range(args: argparse.Namespace, db: HistoryDB) -> tuple[date, date]:
+    """The range asked for; without --from or --to, from the first day recorded, up to today
+    or the last day recorded (a clock that was wrong) if later."""
+    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    recorded = recorded_days(db.connection)
+    if end is None:
+        end = max(date.today(), recorded[1]) if recorded else date.today()
+    if start is None:
+        start = recorded[0] if recorded else end
     if start > end:
         raise DateError(f"The range starts ({start}) after it ends ({end}).")
     return start, end
@@ -64,26 +80,34 @@ def _range(args: argparse.Namespace, db: HistoryDB, default_days: int | None) ->
 def run_history_command(args: argparse.Namespace) -> int:
     with _open(args.db, write=args.command not in ("stats", "export")) as db:
         if args.command == "stats":
-            start, end = _range(args, db, 7)
+            start, end = _stats_range(args)
             stats = compute_stats(db.connection, start, end)
             goal = load_config().history.daily_goal_percent
             if args.json:
                 print_json(stats.to_json(goal))
             else:
                 print(stats_text(stats, goal))
+            if stats.skipped:
+                print(f"neckline: {skipped_words(stats.skipped)}", file=sys.stderr)
             return 0
         if args.command == "export":
-            start, end = _range(args, db, None)
+            start, end = _export_range(args, db)
+            everything = args.start is None and args.end is None
             if args.output is None:
-                export(db.connection, sys.stdout, args.format, start, end)
+                done = export(db.connection, sys.stdout, args.format, start, end,
+                              everything=everything)
+                if done.skipped:
+                    print(f"neckline: {skipped_words(done.skipped)}", file=sys.stderr)
                 return 0
             try:
-                with args.output.open("w", encoding="utf-8", newline="") as out:
-                    count = export(db.connection, out, args.format, start, end)
+                done = export_file(db.connection, db.path, args.output, args.format, start,
+                                   end, everything=everything)
             except OSError as e:
-                raise NecklineError(f"Cannot write {args.output} ({e.strerror}).") from None
-            print(f"Wrote {_count(count, 'record')} ({start} to {end}) to {args.output}.",
-                  file=sys.stderr)
+                raise NecklineError(f"Cannot write {short(str(args.output))} "
+                                    f"({e.strerror or e}).") from None
+            skipped = f"; {_count(done.skipped, 'damaged row')} skipped" if done.skipped else ""
+            print(f"Wrote {_count(done.records, 'record')} ({start} to {end}) to "
+                  f"{args.output}{skipped}.", file=sys.stderr)
             return 0
         return _delete(args, db)
 

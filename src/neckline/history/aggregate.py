@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from neckline.config import PROBLEMS
-from neckline.history.db import METRICS
+from neckline.history.schema import METRICS
 from neckline.posture.breaks import DeskEventKind
 from neckline.posture.engine import Sample, sample_span
 

@@ -15,125 +15,34 @@ Opening it handles the three ways it can be unusable, each in one sentence:
 
 from __future__ import annotations
 
-import functools
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from neckline.config import PROBLEMS, user_data_dir
+from neckline.config import user_data_dir
+from neckline.config.files import file_kind, short
 from neckline.errors import NecklineError
+from neckline.history.schema import (
+    APPLICATION_ID,
+    METRICS,
+    MIGRATIONS,
+    SCHEMA_V1,
+    SCHEMA_VERSION,
+    TABLES_AT,
+    columns_at,
+    create_v1,
+    first_tables,
+    refresh_rollups,
+)
 
-METRICS = ("head_tilt", "neck_side_bend", "head_down", "forward_head", "shoulders_uneven",
-           "too_close", "cva")
-
-SCHEMA_V1 = [
-    """CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY, started REAL NOT NULL, ended REAL, camera TEXT NOT NULL,
-        model TEXT NOT NULL, calibration_id INTEGER REFERENCES calibrations(id))""",
-    """CREATE TABLE calibrations (
-        id INTEGER PRIMARY KEY, created REAL NOT NULL, camera TEXT NOT NULL, view TEXT NOT NULL,
-        data TEXT NOT NULL)""",
-    """CREATE TABLE minutes (
-        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        minute REAL NOT NULL, day TEXT NOT NULL, hour INTEGER NOT NULL,
-        present_s REAL NOT NULL, good_s REAL NOT NULL, strained_s REAL NOT NULL, """
-    + "".join(f"strained_{p}_s REAL NOT NULL DEFAULT 0, " for p in PROBLEMS)
-    + "".join(f"mean_{m} REAL, p90_{m} REAL, " for m in METRICS)
-    + "PRIMARY KEY (session_id, minute))",
-    "CREATE INDEX minutes_day ON minutes(day)",
-    """CREATE TABLE alerts (
-        id INTEGER PRIMARY KEY, session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
-        t REAL NOT NULL, day TEXT NOT NULL, problem TEXT NOT NULL, held_s REAL NOT NULL,
-        value REAL NOT NULL, response TEXT NOT NULL DEFAULT 'no_response')""",
-]
-
-# Version 2: stretches done (from the stretch guide and alert cards), and the session's source
-# kind, so history built by `neckline analyze --record` can be told from live monitoring.
-MIGRATIONS: dict[int, list[str]] = {
-    2: [
-        """CREATE TABLE stretches (
-            id INTEGER PRIMARY KEY, t REAL NOT NULL, day TEXT NOT NULL, stretch TEXT NOT NULL,
-            problem TEXT)""",
-        "CREATE INDEX stretches_day ON stretches(day)",
-        "CREATE INDEX alerts_day ON alerts(day)",
-        "ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'app'",
-    ],
-}
-# Version 3: per-day and per-hour rollups kept up to date by the recorder, so a year of
-# statistics reads 365 + 8,760 rows instead of every minute. Built from the minutes on upgrade.
-_DAY_SUMS = ("present_s", "good_s", "strained_s", *(f"strained_{p}_s" for p in PROBLEMS))
-MIGRATIONS[3] = [
-    "CREATE TABLE days (day TEXT PRIMARY KEY, "
-    + "".join(f"{c} REAL NOT NULL, " for c in _DAY_SUMS)
-    + "".join(f"sum_{m} REAL NOT NULL, weight_{m} REAL NOT NULL, " for m in METRICS)
-    + "streak_max INTEGER NOT NULL, first_run_start REAL, first_run_len INTEGER NOT NULL, "
-    "last_run_end REAL, last_run_len INTEGER NOT NULL)",
-    "CREATE TABLE hours (day TEXT NOT NULL, hour INTEGER NOT NULL, strained_s REAL NOT NULL, "
-    "PRIMARY KEY (day, hour))",
-    "INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes GROUP BY day, hour",
-]
-# Version 4: stretches at the desk (posture.breaks): when each began, how long it lasted, the
-# break reminders it brought, and what ended it (a break, a pause; NULL while it runs or when the
-# session ended), so statistics can count breaks and the longest stretch per day.
-MIGRATIONS[4] = [
-    """CREATE TABLE desk_stretches (
-        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-        start REAL NOT NULL, day TEXT NOT NULL, seconds REAL NOT NULL,
-        reminders INTEGER NOT NULL DEFAULT 0, ended_by TEXT, away_s REAL,
-        PRIMARY KEY (session_id, start))""",
-    "CREATE INDEX desk_stretches_day ON desk_stretches(day)",
-]
-SCHEMA_VERSION = max(MIGRATIONS)
-# Written into the file's header (PRAGMA application_id): "NECK". Files from before it are
-# recognised by their version and tables.
-APPLICATION_ID = 0x4E45434B
-TABLES_AT = {1: {"sessions", "calibrations", "minutes", "alerts"}}
-TABLES_AT[2] = TABLES_AT[1] | {"stretches"}
-TABLES_AT[3] = TABLES_AT[2] | {"days", "hours"}
-TABLES_AT[4] = TABLES_AT[3] | {"desk_stretches"}
-GOOD_MINUTE = "present_s >= 30 AND strained_s = 0"  # a minute that counts for a good streak
-
-
-def refresh_rollups(connection: sqlite3.Connection, days: set[str]) -> None:
-    """Recomputes the ``days`` and ``hours`` rows of ``days`` from their minutes."""
-    sums = ", ".join(f"SUM({c})" for c in _DAY_SUMS)
-    weighted = ", ".join(f"COALESCE(SUM(mean_{m} * present_s), 0), "
-                         f"COALESCE(SUM(CASE WHEN mean_{m} IS NOT NULL THEN present_s END), 0)"
-                         for m in METRICS)
-    for day in days:
-        connection.execute("DELETE FROM days WHERE day = ?", (day,))
-        connection.execute("DELETE FROM hours WHERE day = ?", (day,))
-        row = connection.execute(f"SELECT COUNT(*), {sums}, {weighted} FROM minutes "
-                                 "WHERE day = ?", (day,)).fetchone()
-        if not row[0]:
-            continue
-        good = [m for (m,) in connection.execute(
-            f"SELECT minute FROM minutes WHERE day = ? AND {GOOD_MINUTE} ORDER BY minute",
-            (day,))]
-        runs = _runs(good)
-        first = runs[0] if runs else (None, 0)
-        last = runs[-1] if runs else (None, 0)
-        streak = max((n for _, n in runs), default=0)
-        connection.execute(
-            f"INSERT INTO days VALUES ({', '.join('?' * (len(row) + 5))})",
-            (day, *row[1:], streak, first[0], first[1],
-             None if last[0] is None else last[0] + 60.0 * (last[1] - 1), last[1]))
-        connection.execute("INSERT INTO hours SELECT day, hour, SUM(strained_s) FROM minutes "
-                           "WHERE day = ? GROUP BY day, hour", (day,))
-
-
-def _runs(minutes: list[float]) -> list[tuple[float, int]]:
-    """Runs of consecutive minutes: (first minute, length)."""
-    runs: list[tuple[float, int]] = []
-    for minute in minutes:
-        if runs and abs(minute - (runs[-1][0] + 60.0 * runs[-1][1])) < 1.0:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
-        else:
-            runs.append((minute, 1))
-    return runs
+# What the rest of neckline (and its benchmarks and tests) take from here.
+__all__ = ["APPLICATION_ID", "METRICS", "SCHEMA_V1", "SCHEMA_VERSION", "HistoryDB", "HistoryError",
+           "create_v1", "default_db_path", "is_full", "is_locked", "local_day", "refresh_rollups"]
 
 
 class HistoryError(NecklineError):
@@ -150,12 +59,15 @@ def local_day(t: float) -> str:
 
 class HistoryDB:
     """One connection. Open with ``HistoryDB.open(path)``; ``notice`` holds a sentence for the
-    user when a damaged file had to be moved aside."""
+    user when a damaged file had to be moved aside. ``private``: the temporary folder of a
+    copy read instead of the file (see ``_read``), removed by ``close``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, notice: str | None,
+                 private: Path | None = None) -> None:
         self.connection = connection
         self.path = path
         self.notice = notice
+        self.private = private
 
     @classmethod
     def open(cls, path: Path | None = None, *, timeout: float = 5.0, wait: float | None = None,
@@ -163,16 +75,22 @@ class HistoryDB:
         """``timeout``: how long each statement waits for another writer; ``wait`` (default the
         same): how long opening keeps trying while the file is locked (SQLite does not always
         wait by itself, e.g. to switch a new file to WAL while another process reads it).
-        ``write=False`` (statistics, export) also reads a file on a read-only disk or folder."""
+        ``write=False`` (statistics, export) also reads a file on a read-only or full disk.
+        While the disk is full, opening to write waits as for a lock."""
         own = path is None or path == default_db_path()
         path = path or default_db_path()
-        why = _read_only(path)
+        kind = file_kind(path)  # a name too long, a folder that may not be entered, a pipe
+        if kind not in ("file", "missing"):
+            words = kind if kind.startswith("cannot") else \
+                f"cannot be opened: it {'is a folder, not a file' if kind == 'folder' else kind}"
+            raise HistoryError(f"The history database {short(str(path))} {words}.")
+        why = _read_only(path, kind)
         if why is not None:
             if write:
                 raise HistoryError(f"The history database {path} is read-only ({why}); "
                                    "neckline can show its statistics but cannot record into "
                                    "it or delete from it.")
-            return cls(_connect_read_only(path), path, None)
+            return cls._read(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:  # a file where a folder should be, no permission, a read-only disk
@@ -181,11 +99,16 @@ class HistoryDB:
         notice = None
         wait = timeout if wait is None else wait
         try:
-            connection = _connect_waiting(path, timeout, wait)
+            connection = _connect_waiting(path, timeout, wait, full_waits=write)
         except sqlite3.DatabaseError as e:
             if is_locked(e):
                 raise HistoryError(f"The history database {path} is in use by another "
                                    "program; try again when it has finished.") from None
+            if is_full(e, path):
+                if not write:  # reading needs no room: what SQLite would add (-shm) is not made
+                    return cls._read(path)
+                raise HistoryError(f"The history database {path} cannot be written: its disk "
+                                   "is full; free some space and try again.") from None
             if not _is_damaged(e):
                 raise HistoryError(f"The history database {path} cannot be opened "
                                    f"({e}).") from None
@@ -196,11 +119,41 @@ class HistoryDB:
             moved = _move_aside(path, now())
             notice = (f"The history database was damaged; it was moved to {moved.name} and a "
                       "new one started.")
-            connection = _connect_waiting(path, timeout, wait)
+            try:
+                connection = _connect_waiting(path, timeout, wait, full_waits=write)
+            except sqlite3.DatabaseError as again:
+                raise HistoryError(f"{notice[:-1]}, but the new one cannot be made "
+                                   f"({again}).") from None
         return cls(connection, path, notice)
+
+    @classmethod
+    def _read(cls, path: Path) -> HistoryDB:
+        """Reads a database that cannot be written here (a read-only or full disk) without
+        writing a byte beside it. SQLite reads such a file ``immutable``, which ignores its
+        -wal: what a recorder wrote last (killed, or the disk turned read-only under it) was
+        not shown. With a -wal, a private copy of both is read instead."""
+        wal = Path(f"{path}-wal")
+        try:
+            has_wal = wal.stat().st_size > 0
+        except OSError:
+            has_wal = False
+        if not has_wal:
+            return cls(_connect_read_only(path), path, None)
+        try:
+            connection, folder = _private_copy(path)
+        except OSError as e:
+            return cls(_connect_read_only(path), path,
+                       f"The newest records of {path} (in {wal.name}) cannot be read here "
+                       f"({e.strerror or e}); they are left out.")
+        except sqlite3.DatabaseError as e:
+            raise HistoryError(f"{path} is not a neckline history database ({e}); it was "
+                               "left as it is.") from None
+        return cls(connection, path, None, private=folder)
 
     def close(self) -> None:
         self.connection.close()
+        if self.private is not None:
+            shutil.rmtree(self.private, ignore_errors=True)
 
     def __enter__(self) -> HistoryDB:
         return self
@@ -209,9 +162,9 @@ class HistoryDB:
         self.close()
 
 
-def _read_only(path: Path) -> str | None:
+def _read_only(path: Path, kind: str) -> str | None:
     """Why an existing database cannot be written (None when it can, or does not exist yet)."""
-    if not path.is_file():
+    if kind != "file":
         return None
     if not os.access(path, os.W_OK):
         return "the file is read-only"
@@ -246,28 +199,46 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _connect_waiting(path: Path, timeout: float, wait: float) -> sqlite3.Connection:
+def _private_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
+    """The database and its -wal copied into a temporary folder of their own and opened there
+    (SQLite rebuilds the -shm from the -wal); the folder is the caller's to remove."""
+    folder = Path(tempfile.mkdtemp(prefix="neckline-history-"))
+    try:
+        copy = folder / "history.db"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        return _connect(copy, 5.0, name=path), folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _connect_waiting(path: Path, timeout: float, wait: float, *,
+                     full_waits: bool) -> sqlite3.Connection:
     deadline = time.monotonic() + wait
     while True:
         try:
             return _connect(path, timeout)
         except sqlite3.DatabaseError as e:
-            if not is_locked(e) or time.monotonic() > deadline:
+            locked = is_locked(e)
+            if not (locked or (full_waits and is_full(e, path))) or \
+                    time.monotonic() > deadline:
                 raise
-        time.sleep(0.05)
+        time.sleep(0.05 if locked else 0.5)
 
 
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+def _connect(path: Path, timeout: float, name: Path | None = None) -> sqlite3.Connection:
+    """``name``: the file as the user knows it, for the sentences (a private copy's own)."""
     connection = sqlite3.connect(path, timeout=timeout, check_same_thread=False)
     try:
         # Read-only checks first: a file that is not ours is left exactly as it was.
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise sqlite3.DatabaseError("quick_check failed")
-        _check_owner(connection, path)
+            raise _QuickCheckFailed("quick_check failed")
+        _check_owner(connection, name or path)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
-        _migrate(connection, path)
+        _migrate(connection, name or path)
     except BaseException:
         connection.close()
         raise
@@ -278,9 +249,22 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
     """Refuses, before anything is written, a database that is not neckline's: another
     program's application id, or (for files from before the id) a version or a set of tables
     neckline never wrote."""
-    # One statement, one snapshot: read one by one, the id and version of a brand-new file
-    # could come from before another neckline made its schema and the tables from after, which
-    # looked like another program's database (three necklines starting at once, 1 in ~20).
+    # One read transaction, one snapshot: read statement by statement, the id and version of a
+    # brand-new file could come from before another neckline made its schema and the tables
+    # from after, which looked like another program's database (three necklines starting at
+    # once, 1 in ~20).
+    if connection.in_transaction:  # (in _migrate's write transaction)
+        _check_tables(connection, path)
+        return
+    connection.execute("BEGIN")
+    try:
+        _check_tables(connection, path)
+    finally:
+        if connection.in_transaction:  # (SQLite ends it itself on some errors)
+            connection.execute("ROLLBACK")  # only read
+
+
+def _check_tables(connection: sqlite3.Connection, path: Path) -> None:
     app_id, version, names = connection.execute(
         "SELECT (SELECT application_id FROM pragma_application_id), "
         "(SELECT user_version FROM pragma_user_version), "
@@ -295,34 +279,14 @@ def _check_owner(connection: sqlite3.Connection, path: Path) -> None:
         raise HistoryError(f"The history database {path} was written by a newer neckline "
                            f"(schema {version}, this one knows {SCHEMA_VERSION}); update "
                            "neckline to read it.")
-    if version == 0 and app_id == 0 and tables <= TABLES_AT[1] and all(
-            connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] == 0
-            for name in tables):
-        return  # new, or half-made by an older neckline that stopped part-way: made anew
+    if version == 0 and app_id == 0 and _new_or_half_made(connection):
+        return  # made anew
     if version < 1 or not TABLES_AT[version] <= tables:
         raise foreign
-    for table, wanted in _columns_at(version).items():  # same names, other columns: not ours
+    for table, wanted in columns_at(version).items():  # same names, other columns: not ours
         have = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
         if not wanted <= have:
             raise foreign
-
-
-@functools.cache
-def _columns_at(version: int) -> dict[str, frozenset[str]]:
-    """The columns of each table neckline writes at schema ``version``, as built by the schema
-    itself (in memory)."""
-    memory = sqlite3.connect(":memory:")
-    try:
-        for statement in SCHEMA_V1:
-            memory.execute(statement)
-        for target in range(2, version + 1):
-            for statement in MIGRATIONS[target]:
-                if not statement.startswith("INSERT"):
-                    memory.execute(statement)
-        return {table: frozenset(row[1] for row in memory.execute(
-                    f'PRAGMA table_info("{table}")')) for table in TABLES_AT[version]}
-    finally:
-        memory.close()
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
@@ -358,32 +322,64 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         raise
 
 
+def _new_or_half_made(connection: sqlite3.Connection) -> bool:
+    """Whether a version-0 file is new, or half-made by a neckline from before the schema was
+    made in one transaction that stopped part-way: nothing in it but empty tables of the first
+    schema, each with exactly that schema's columns, and their indexes. Anything else (an empty
+    ``sessions(x)`` of another program, a view) is someone's, and never rewritten."""
+    wanted = first_tables()
+    for kind, name in connection.execute("SELECT type, name FROM sqlite_master"):
+        if kind == "index" and (name == "minutes_day" or name.startswith("sqlite_autoindex_")):
+            continue
+        if kind != "table" or name not in wanted:
+            return False
+        have = frozenset((row[1], row[2])
+                         for row in connection.execute(f'PRAGMA table_info("{name}")'))
+        if have != wanted[name] or \
+                connection.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]:
+            return False
+    return True
+
+
 def _leftover_tables(connection: sqlite3.Connection) -> list[str]:
-    """The (empty, first-schema: see ``_check_owner``) tables of a version-0 file, left by a
-    neckline from before the schema was made in one transaction that stopped part-way."""
+    """The tables of a version-0 file that ``_new_or_half_made`` let through."""
     return [name for (name,) in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")]
 
 
-def create_v1(path: Path) -> None:
-    """A database in the first schema (for testing the migrations)."""
-    connection = sqlite3.connect(path)
-    with connection:
-        for statement in SCHEMA_V1:
-            connection.execute(statement)
-        connection.execute("PRAGMA user_version = 1")
-    connection.close()
+def is_locked(error: sqlite3.Error) -> bool:
+    """Another connection holds the database (SQLite's BUSY and LOCKED, and their kinds)."""
+    return _code(error).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
-def is_locked(error: sqlite3.DatabaseError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
+class _QuickCheckFailed(sqlite3.DatabaseError):
+    """SQLite's own check found the file damaged."""
 
 
-def _is_damaged(error: sqlite3.DatabaseError) -> bool:
+def _is_damaged(error: sqlite3.Error) -> bool:
     """Only a file SQLite itself calls damaged is moved aside; a path that cannot be opened
     (a folder, no permission) is reported and left alone."""
-    text = str(error)
-    return any(words in text for words in ("not a database", "malformed", "quick_check"))
+    code = _code(error)
+    return isinstance(error, _QuickCheckFailed) or code == "SQLITE_NOTADB" or \
+        code.startswith("SQLITE_CORRUPT")
+
+
+def is_full(error: sqlite3.Error, path: Path) -> bool:
+    """The disk is full: SQLite says so, or could not write (grow the -shm, say) on a disk with
+    next to no room left; a condition that passes, as a lock does."""
+    code = _code(error)
+    if code == "SQLITE_FULL":
+        return True
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return code.startswith("SQLITE_IOERR") and disk.f_bavail * disk.f_frsize < 256 * 1024
+
+
+def _code(error: sqlite3.Error) -> str:
+    """SQLite's name for the error ("SQLITE_BUSY_SNAPSHOT"); "" for one raised in Python."""
+    return getattr(error, "sqlite_errorname", None) or ""
 
 
 def _move_aside(path: Path, when: datetime) -> Path:

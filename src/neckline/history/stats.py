@@ -6,16 +6,18 @@ daily use answers in tens of milliseconds. Standard library only: the CLI path s
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any, get_args
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar, get_args
 
 from neckline.config import PROBLEMS
-from neckline.history.db import METRICS
+from neckline.history.schema import METRICS
 from neckline.posture.alerts import Response
 
 RESPONSES: tuple[Response, ...] = get_args(Response)
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Stats:
     previous: list[DayStats]
     heatmap: list[list[float]]  # [day][hour] strained minutes
     longest_good_streak_min: int
+    skipped: int = 0  # damaged rows left out (see compute_stats)
 
     @property
     def empty(self) -> bool:
@@ -146,56 +149,113 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def parse_day(value: object) -> date | None:
+    """A day as the database keeps it ('2026-03-02'); None for anything else (a damaged row:
+    fromisoformat alone would also take '20260302')."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _on(table: dict[date, _T], value: object) -> _T | None:
+    """What ``table`` holds for the day ``value`` names (None: not a day, or not in it)."""
+    day = parse_day(value)
+    return None if day is None else table.get(day)
+
+
+def is_number(value: object) -> bool:
+    """A number a sum of a lifetime of them keeps finite: not text, NULL, infinity or 1e308
+    written into a damaged row."""
+    return isinstance(value, int | float) and math.isfinite(value) and abs(value) < 1e15
+
+
+# Rows of stretches at the desk that can be summed (checked in SQL: they are grouped there).
+_DESK_ROW_OK = ("typeof(seconds) IN ('integer', 'real') AND abs(seconds) < 1e15 "
+                "AND typeof(reminders) = 'integer' AND abs(reminders) < 1e15")
+
+
 def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Stats:
     """Reads the day and hour rollups (kept by the recorder), alerts, stretches done and
-    stretches at the desk."""
+    stretches at the desk. A damaged row (a day that is not a date, text or an absurd number
+    where a number belongs) is skipped and counted in ``Stats.skipped``: one bad row must not
+    hide the rest."""
     days = {d: DayStats(d) for d in _days(start, end)}
-    span = (end - start).days + 1
-    prev_start, prev_end = start - timedelta(days=span), start - timedelta(days=1)
-    previous = {d: DayStats(d) for d in _days(prev_start, prev_end)}
+    back = min((end - start).days + 1, (start - date.min).days)  # none before the year 1
+    previous = {d: DayStats(d) for d in _days(start - timedelta(days=back), start)[:-1]}
     bounds = (start.isoformat(), end.isoformat())
     columns = ("present_s, good_s, strained_s, "
                + ", ".join(f"strained_{p}_s" for p in PROBLEMS) + ", "
                + ", ".join(f"sum_{m}, weight_{m}" for m in METRICS)
                + ", streak_max, first_run_start, first_run_len, last_run_end, last_run_len")
     streak = _Streak()
+    skipped = 0
     for row in connection.execute(f"SELECT day, {columns} FROM days WHERE day BETWEEN ? AND ? "
                                   "ORDER BY day", bounds):
-        d = days[date.fromisoformat(row[0])]
-        d.present_s, d.good_s, d.strained_s = row[1], row[2], row[3]
-        d.problem_s = dict(zip(PROBLEMS, row[4:4 + len(PROBLEMS)], strict=True))
+        d = _on(days, row[0])
         i = 4 + len(PROBLEMS)
+        runs = row[i + len(METRICS) * 2:]
+        if d is None or not all(is_number(v) for v in row[1:i + len(METRICS) * 2]) or \
+                not all(is_number(v) or (v is None and k in (1, 3)) for k, v in enumerate(runs)):
+            skipped += 1
+            continue
+        d.present_s, d.good_s, d.strained_s = row[1], row[2], row[3]
+        d.problem_s = dict(zip(PROBLEMS, row[4:i], strict=True))
         for metric in METRICS:
             total, weight = row[i], row[i + 1]
             d.means[metric] = total / weight if weight else None
             i += 2
-        streak.add(*row[i:i + 5])
-    for day_text, good, strained in connection.execute(
-            "SELECT day, good_s, strained_s FROM days WHERE day BETWEEN ? AND ?",
-            (prev_start.isoformat(), prev_end.isoformat())):
-        p = previous[date.fromisoformat(day_text)]
-        p.good_s, p.strained_s = good, strained
+        streak.add(*runs)
+    if previous:
+        for day_text, good, strained in connection.execute(
+                "SELECT day, good_s, strained_s FROM days WHERE day BETWEEN ? AND ?",
+                (min(previous).isoformat(), max(previous).isoformat())):
+            p = _on(previous, day_text)
+            if p is not None and is_number(good) and is_number(strained):
+                p.good_s, p.strained_s = good, strained
     for day_text, response, count in connection.execute(
             "SELECT day, response, COUNT(*) FROM alerts WHERE day BETWEEN ? AND ? "
             "GROUP BY day, response", bounds):
-        days[date.fromisoformat(day_text)].alerts[response] = count
+        d = _on(days, day_text)
+        if d is None or response not in RESPONSES:
+            skipped += count
+            continue
+        d.alerts[response] = count
     for day_text, count in connection.execute(
             "SELECT day, COUNT(*) FROM stretches WHERE day BETWEEN ? AND ? GROUP BY day",
             bounds):
-        days[date.fromisoformat(day_text)].stretches = count
-    for day_text, breaks, longest, reminders in connection.execute(
-            "SELECT day, COUNT(*) FILTER (WHERE ended_by = 'break'), MAX(seconds), SUM(reminders) "
-            "FROM desk_stretches WHERE day BETWEEN ? AND ? GROUP BY day", bounds):
-        d = days[date.fromisoformat(day_text)]
+        d = _on(days, day_text)
+        if d is None:
+            skipped += count
+            continue
+        d.stretches = count
+    skipped += connection.execute(
+        f"SELECT COUNT(*) FROM desk_stretches WHERE day BETWEEN ? AND ? AND NOT ({_DESK_ROW_OK})",
+        bounds).fetchone()[0]
+    for day_text, breaks, longest, reminders, count in connection.execute(
+            "SELECT day, COUNT(*) FILTER (WHERE ended_by = 'break'), MAX(seconds), "
+            f"SUM(reminders), COUNT(*) FROM desk_stretches WHERE day BETWEEN ? AND ? "
+            f"AND {_DESK_ROW_OK} GROUP BY day", bounds):
+        d = _on(days, day_text)
+        if d is None:
+            skipped += count
+            continue
         d.breaks, d.longest_at_desk_s, d.break_reminders = breaks, longest, reminders
     ordered = list(days)
     index = {d: i for i, d in enumerate(ordered)}
     heatmap = [[0.0] * 24 for _ in ordered]
     for day_text, hour, strained in connection.execute(
             "SELECT day, hour, strained_s FROM hours WHERE day BETWEEN ? AND ?", bounds):
-        heatmap[index[date.fromisoformat(day_text)]][hour] = strained / 60.0
+        at = _on(index, day_text)
+        if at is None or not isinstance(hour, int) or not 0 <= hour < 24 or \
+                not is_number(strained):
+            skipped += 1
+            continue
+        heatmap[at][hour] = strained / 60.0
     return Stats(start, end, [days[d] for d in ordered], [previous[d] for d in previous],
-                 heatmap, streak.longest)
+                 heatmap, streak.longest, skipped)
 
 
 class _Streak:
@@ -234,10 +294,14 @@ def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[
                 cursor = connection.execute(f"DELETE FROM {table} WHERE day < ?",
                                             (before.isoformat(),))
             counts[table] = cursor.rowcount
+        # Sessions left with nothing, but not one begun on or after ``before``: a session
+        # that has only just started (nothing written yet) is being recorded, and kept.
         cursor = connection.execute(
             "DELETE FROM sessions WHERE id NOT IN (SELECT DISTINCT session_id FROM minutes) "
             "AND id NOT IN (SELECT DISTINCT session_id FROM alerts WHERE session_id IS NOT NULL) "
-            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches)")
+            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches) AND started < ?",
+            (math.inf if before is None else
+             datetime.combine(before, datetime.min.time()).timestamp(),))
         counts["sessions"] = cursor.rowcount
         if before is None:
             counts["calibrations"] = connection.execute("DELETE FROM calibrations").rowcount
