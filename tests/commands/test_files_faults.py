@@ -174,3 +174,19 @@ def test_config_sentences_say_what_is_wanted_briefly(content: str, fragment: str
     assert main(["config", "--check", str(path)]) == 2
     err = capsys.readouterr().err
     assert fragment in err and "must be ," not in err and len(err) < 400, err[:400]
+
+
+def test_a_recording_of_a_video_whose_name_is_not_utf8(videos: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    """The session's camera is the file's name, which SQLite cannot take with lone
+    surrogates in it (the app's recorder thread died with a traceback)."""
+    path = os.path.join(os.fsencode(tmp_path), b"v\xff.avi")
+    shutil.copyfile(videos["nobody"], path)
+    db = tmp_path / "h.db"
+    proc = run("analyze", os.fsdecode(path), "--record", "--db", str(db))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT camera FROM sessions").fetchone()[0].endswith(
+            "v\ufffd.avi")

@@ -38,10 +38,12 @@ class Analysis:
     def __init__(self, video: Path, db: Path, folder: Path) -> None:
         config = folder / "flush.toml"
         config.write_text(FLUSH_1_S)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "neckline", "analyze", str(video), "--record", "--db",
-             str(db), "--config", str(config)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.out = folder / "analysis.txt"  # what it printed: the results
+        with self.out.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "neckline", "analyze", str(video), "--record", "--db",
+                 str(db), "--config", str(config)],
+                stdout=out, stderr=subprocess.PIPE, text=True)
         self.lines: list[str] = []
         assert self.process.stderr is not None
         self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
@@ -295,3 +297,4 @@ def test_a_recording_that_cannot_be_written_does_not_end_as_if_all_went_well(
         and "no such table" in analysis.lines[0] \
         and ("none of this session was kept" in analysis.lines[0]
              or "only its first" in analysis.lines[0]), analysis.lines
+    assert "Duration:" in analysis.out.read_text()  # the results are printed all the same

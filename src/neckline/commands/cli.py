@@ -262,9 +262,10 @@ def _analyze(args: argparse.Namespace) -> int:
         except OSError as e:
             raise UsageError(f"--save-baseline {short(str(args.save_baseline))} cannot be "
                              f"written ({e.strerror}); give a file name.") from None
-    result, live = _run_analysis(args.source, config, calibration, args.calibrate,
-                                 record_to=args.db if args.record else None,
-                                 record=args.record)
+    result, live, not_recorded = _run_analysis(args.source, config, calibration,
+                                               args.calibrate,
+                                               record_to=args.db if args.record else None,
+                                               record=args.record)
     # The results first: a long analysis is never lost to a baseline that cannot be saved.
     if args.json:
         print_json(result.to_json())
@@ -277,12 +278,15 @@ def _analyze(args: argparse.Namespace) -> int:
             save_calibration(result.calibration, args.save_baseline)
         elif live:  # per camera, for the next run and the app
             save_calibration(dataclasses.replace(result.calibration, camera=result.source))
+    if not_recorded is not None:
+        raise not_recorded
     return 0
 
 
 def _run_analysis(source_spec: str, config: Config, calibration: Calibration | None,
                   calibrate_s: float | None, *, record: bool = False,
-                  record_to: Path | None = None) -> tuple[Analysis, bool]:
+                  record_to: Path | None = None
+                  ) -> tuple[Analysis, bool, NecklineError | None]:
     from neckline.capture.sources import open_source
     from neckline.commands.analysis import ProgressBar, analyze
     from neckline.landmarks.detect import PersonDetector
@@ -309,12 +313,20 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
                                  rate_fps=adaptive_rate(config, engine.calibration),
                                  calibrate_s=calibrate_s, progress=bar,
                                  observer=recording.observe if recording else None)
-        finally:
-            if recording is not None:
-                recording.finish()
+        except BaseException:
+            if recording is not None:  # what was recorded is kept; the first failure is said
+                with contextlib.suppress(NecklineError):
+                    recording.finish()
+            raise
         if bar is not None:
             bar.finish()
-        return result, source.live
+        not_kept = None
+        if recording is not None:
+            try:
+                recording.finish()
+            except NecklineError as e:  # said after the results, which are never lost to it
+                not_kept = e
+        return result, source.live, not_kept
 
 
 def _demo_path() -> Path:

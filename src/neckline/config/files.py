@@ -127,3 +127,9 @@ def read_json(path: str | Path, limit: int = 1_000_000) -> object:
         return json.loads(data.decode("utf-8"))
     except RecursionError:
         raise ValueError("nested too deeply") from None
+
+
+def as_text(name: str) -> str:
+    """A name as valid text for a database or a TOML file: the bytes of a file name that are
+    not UTF-8 (which Python keeps as lone surrogates) become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace")

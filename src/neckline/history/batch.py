@@ -14,6 +14,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+from neckline.config.files import as_text
 from neckline.history.aggregate import DeskLog, Minute, MinuteAggregator
 from neckline.history.schema import refresh_rollups
 from neckline.posture.calibration import Calibration
@@ -130,7 +131,7 @@ class Batch:
                 calibration: Calibration = item
                 cursor = connection.execute(
                     "INSERT INTO calibrations (created, camera, view, data) VALUES (?,?,?,?)",
-                    (time.time(), calibration.camera, calibration.view,
+                    (time.time(), as_text(calibration.camera), calibration.view,
                      json.dumps(calibration.to_json())))
                 connection.execute("UPDATE sessions SET calibration_id = ? WHERE id = ?",
                                    (cursor.lastrowid, session_id))

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from neckline.config.files import as_text
 from neckline.errors import NecklineError
 from neckline.history.batch import Batch, SessionGone
 from neckline.history.db import HistoryDB, default_db_path, is_full, is_locked
@@ -66,7 +67,9 @@ class HistoryRecorder:
         self.earlier_today: DayStats | None = None  # today's totals before this session
         self.started = started if started is not None else time.time()
         self._on_change = on_change
-        self._session = {"camera": camera, "model": model, "kind": kind}
+        # A file name that is not UTF-8 (kept by Python as lone surrogates) cannot go into
+        # SQLite's text: it is stored with its odd bytes replaced.
+        self._session = {"camera": as_text(camera), "model": model, "kind": kind}
         self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._ready = threading.Event()
         # Set when the writer is done. Waited on instead of Thread.join: Ctrl-C during a join
