@@ -8,10 +8,12 @@ Its short name (/proc/PID/comm) becomes NAME. Commands, one a line on stdin, eac
 by one JSON line on stdout:
 
     open            open the device (another descriptor each time); {"opened": t}
-    stream [SETUP]  open, wait SETUP seconds (a program's setup), then start streaming: an
-                    exclusive flock, as only one program may stream from a V4L2 camera;
-                    {"opened": t, "busy": whether the first try found the device still
-                    streamed from, "streaming": t when it could start, or null}
+    stream [SETUP [WAIT]]
+                    open, wait SETUP seconds (a program's setup), then start streaming: an
+                    exclusive flock, as only one program may stream from a V4L2 camera,
+                    tried again for up to WAIT seconds (5); {"opened": t, "busy": whether the
+                    first try found the device still streamed from, "streaming": t when it
+                    could start, or null}
     close           close the last descriptor opened; {"closed": t}
     exit
 
@@ -26,7 +28,7 @@ import os
 import sys
 import time
 
-WAIT_S = 5.0  # how long "stream" tries before giving up
+WAIT_S = 5.0  # how long "stream" tries, unless told
 
 
 def _flock(fd: int) -> bool:
@@ -58,9 +60,10 @@ def main() -> None:
             else:
                 if len(words) > 1:
                     time.sleep(float(words[1]))
+                wait = float(words[2]) if len(words) > 2 else WAIT_S
                 first = _flock(fd)
                 streaming: float | None = time.monotonic() if first else None
-                while streaming is None and time.monotonic() < opened + WAIT_S:
+                while streaming is None and time.monotonic() < opened + wait:
                     time.sleep(0.0002)
                     if _flock(fd):
                         streaming = time.monotonic()

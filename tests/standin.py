@@ -89,8 +89,10 @@ class Holder:
         assert isinstance(opened, float)
         return opened
 
-    def stream(self, setup_s: float = 0.0) -> dict[str, float | bool | None]:
-        return self._ask(f"stream {setup_s}")
+    def stream(self, setup_s: float = 0.0, wait_s: float = 5.0
+               ) -> dict[str, float | bool | None]:
+        """Opens the device, waits ``setup_s``, and starts streaming (trying for ``wait_s``)."""
+        return self._ask(f"stream {setup_s} {wait_s}")
 
     def close(self) -> float:
         closed = self._ask("close")["closed"]
