@@ -35,6 +35,7 @@ class StandInCamera(DeviceSource):
         self.name = name
         self.device = str(device)
         self.closed_at: float | None = None
+        self.reads = 0
         try:
             self._fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
@@ -50,6 +51,7 @@ class StandInCamera(DeviceSource):
 
     def _read(self) -> np.ndarray:
         os.pread(self._fd, 1, 0)  # from the device, as a camera's read is
+        self.reads += 1
         if self._video.grab() is None:
             self._video.close()
             self._video = VideoFileSource(str(self._video_path))

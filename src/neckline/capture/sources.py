@@ -29,6 +29,7 @@ class Frame:
     image: np.ndarray  # BGR, as OpenCV decodes it
     t: float  # seconds of source time since the first frame
     index: int  # position in the source, counting skipped frames
+    lent_s: float = 0.0  # the camera was lent to another program this long just before
 
 
 class FrameSource:
