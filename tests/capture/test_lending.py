@@ -416,3 +416,5 @@ def test_lend_says_gone_when_the_device_disappears_while_lent(
     assert news.next() == LendingNews("gone")
     h.close()
     assert news.none_for(0.5)  # the watch has ended
+    the_lender.stop()
+    the_lender.stop()  # (twice is harmless: the owner stops it, then its owner's end does)

@@ -165,15 +165,17 @@ class Lender:
 
     def stop(self) -> None:
         self._stopping = True
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+        if self._wake_w >= 0:
+            with contextlib.suppress(OSError):
+                os.write(self._wake_w, b"x")
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(5.0)
         if self._watch is not None:
             self._watch.close()
         for fd in (self._wake_r, self._wake_w):
-            with contextlib.suppress(OSError):
+            if fd >= 0:  # once: the number may be another file's afterwards
                 os.close(fd)
+        self._wake_r = self._wake_w = -1
 
     # -- the thread --------------------------------------------------------------------------
 
@@ -210,6 +212,7 @@ class Lender:
                 if self.lending.due(self._clock()):
                     with self._lock:
                         self.lending.take_back()
+                    self._names = ()
                     self._rebase()
                     self._tell(LendingNews("free"))
 
