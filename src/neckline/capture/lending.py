@@ -114,9 +114,7 @@ class Lender:
         self._source: Closable | None = None
         self._watch: FileWatch | None = None
         self._thread: threading.Thread | None = None
-        self._wake_r, self._wake_w = os.pipe()
-        for fd in (self._wake_r, self._wake_w):
-            os.set_blocking(fd, False)
+        self._wake_r = self._wake_w = -1  # a pipe that wakes the thread to stop
         self._stopping = False
         self._names: tuple[str, ...] = ()
         self._own = 0  # this process's descriptors on the device at the last look
@@ -131,11 +129,10 @@ class Lender:
         """Watches the device, which the owner has just opened as ``source`` (None: it could
         not, the camera being busy). True when another program holds it already: it is lent
         at once (``source`` closed). Raises OSError when the device cannot be watched."""
-        try:
-            self._watch = FileWatch(self.device)
-        except OSError:
-            self.stop()
-            raise
+        self._watch = FileWatch(self.device)
+        self._wake_r, self._wake_w = os.pipe()
+        for fd in (self._wake_r, self._wake_w):
+            os.set_blocking(fd, False)
         self._source = source
         self._rebase()
         pids = holders(self.device, proc=self._proc)
