@@ -418,3 +418,13 @@ def test_lend_says_gone_when_the_device_disappears_while_lent(
     assert news.none_for(0.5)  # the watch has ended
     the_lender.stop()
     the_lender.stop()  # (twice is harmless: the owner stops it, then its owner's end does)
+
+
+def test_lend_says_gone_when_the_device_disappears_while_used(
+        lender: Callable[..., tuple[Lender, News]], device: Path) -> None:
+    the_lender, news = lender()
+    camera = Camera()
+    the_lender.start(camera)
+    device.unlink()  # unplugged while neckline has it: its own read fails, or this says so
+    assert news.next() == LendingNews("gone")
+    assert camera.closed_at is None  # not lent: the owner's faults and retries follow

@@ -118,6 +118,7 @@ class Lender:
         self._stopping = False
         self._names: tuple[str, ...] = ()
         self._own = 0  # this process's descriptors on the device at the last look
+        self._gone = False  # the device disappeared: the watch has ended
 
     @property
     def state(self) -> LendingState:
@@ -188,7 +189,7 @@ class Lender:
         poll = select.poll()
         poll.register(self._watch.fileno(), select.POLLIN)
         poll.register(self._wake_r, select.POLLIN)
-        while True:
+        while not self._gone:
             wait = self.lending.wait_s(self._clock())
             poll.poll(None if wait is None else math.ceil(wait * 1000))
             if self._stopping:
@@ -196,22 +197,23 @@ class Lender:
             with contextlib.suppress(BlockingIOError):
                 os.read(self._wake_r, 64)
             changes, own_opened = self._look()
-            if changes.gone:
-                self._tell(LendingNews("gone"))
-                return
+            if self._gone:
+                break
             if self.lending.state == "using":
                 if changes.opened or changes.overflowed:
                     self._lend_if_taken(changes, own_opened)
             elif changes.opened or changes.closed or changes.overflowed:
                 self._scan(opened=changes.opened > own_opened)
-            if self.lending.due(self._clock()):
+            if not self._gone and self.lending.due(self._clock()):
                 self._scan()  # a last look before taking it back
                 if self.lending.due(self._clock()):
                     with self._lock:
                         self.lending.take_back()
                     self._names = ()
                     self._rebase()
-                    self._tell(LendingNews("free"))
+                    if not self._gone:
+                        self._tell(LendingNews("free"))
+        self._tell(LendingNews("gone"))
 
     def _lend_if_taken(self, changes: Changes, own_opened: int) -> None:
         """Something opened the device while neckline uses it: lends it if that was another
@@ -219,8 +221,8 @@ class Lender:
         if not (changes.closed or own_opened or changes.overflowed):
             time.sleep(RECHECK_S)  # neckline's own open may be just short of its descriptor
             more, own_opened = self._look()
-            if more.gone:
-                return  # said at the next look
+            if self._gone:
+                return
             if not (more.closed or own_opened or more.overflowed):
                 self._lend_now()
                 return
@@ -266,6 +268,7 @@ class Lender:
         assert self._watch is not None
         own = openings(self.device, proc=self._proc)
         changes = self._watch.read()
+        self._gone = self._gone or changes.gone
         own_opened, self._own = max(own - self._own, 0), own
         return changes, own_opened
 
@@ -273,8 +276,7 @@ class Lender:
         """Starts looking afresh: what happened before is past (its events are read and let
         go) and neckline's own descriptors are counted anew."""
         assert self._watch is not None
-        if self._watch.read().gone:
-            self._tell(LendingNews("gone"))
+        self._gone = self._gone or self._watch.read().gone
         self._own = openings(self.device, proc=self._proc)
 
 
