@@ -1,8 +1,10 @@
-"""Shared fixtures: isolated user directories, real photos, generated videos, the app."""
+"""Shared fixtures: isolated user directories, real photos, generated videos, the live monitor,
+the app."""
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # widget tests never need a display
@@ -16,10 +18,12 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from monitoring import Recorder, RunMonitor
 from neckline.app.appstate import AppState
 from neckline.app.controller import AppController
 from neckline.capture.demo import Person, grace_hopper, write_video
 from neckline.config import Config
+from neckline.live.monitor import Monitor
 from neckline.posture.alerts import Alert
 
 
@@ -65,6 +69,29 @@ def videos(tmp_path_factory: pytest.TempPathFactory, hopper: np.ndarray,
     }
     return {name: write_video(folder / f"{name}.avi", segments)
             for name, segments in specs.items()}
+
+
+@pytest.fixture
+def run_monitor() -> Iterator[RunMonitor]:
+    """Starts the live monitor in a thread of its own; stopped and checked at the end."""
+    started: list[tuple[Monitor, threading.Thread]] = []
+
+    def start(source: str, config: Config | None = None, **kw: object) -> tuple[Monitor,
+                                                                               Recorder]:
+        recorder = Recorder()
+        monitor = Monitor(config or Config(), source, recorder, **kw)  # type: ignore[arg-type]
+        thread = threading.Thread(target=monitor.run, daemon=True)
+        thread.start()
+        started.append((monitor, thread))
+        return monitor, recorder
+
+    yield start
+    for monitor, thread in started:
+        monitor.stop()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert monitor.source is None  # the camera/video is released at the end
+        assert monitor.lending.lender is None  # and no longer watched
 
 
 Make = Callable[..., AppController]

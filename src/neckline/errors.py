@@ -23,12 +23,15 @@ class SourceError(NecklineError):
 
     ``kind`` lets the app show the right state: "missing" (no such camera or file), "busy"
     (the camera opens but gives no picture), "lost" (it stopped mid-session), "unreadable"
-    (damaged or unknown file).
+    (damaged or unknown file). ``device`` is the camera's device node, when it is one: the
+    monitor looks there for the program that holds it.
     """
 
-    def __init__(self, message: str, kind: str = "unreadable") -> None:
+    def __init__(self, message: str, kind: str = "unreadable", device: str | None = None
+                 ) -> None:
         super().__init__(message)
         self.kind = kind
+        self.device = device
 
 
 class ModelError(NecklineError):

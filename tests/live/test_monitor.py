@@ -2,79 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from monitoring import Recorder
 from neckline.capture._cv2 import cv2
 from neckline.config import Config, apply_overrides
-from neckline.live.monitor import Monitor, Status
-from neckline.posture.alerts import Alert
+from neckline.live.monitor import Monitor
 from neckline.posture.breaks import DeskEventKind
-from neckline.posture.calibration import Calibration, calibrations_dir
-from neckline.posture.engine import Sample
-
-
-class Recorder:
-    """A listener that records everything and lets a test wait for a condition."""
-
-    def __init__(self) -> None:
-        self.samples: list[Sample] = []
-        self.statuses: list[Status] = []
-        self.alerts: list[Alert] = []
-        self.calibrations: list[tuple[Calibration | None, str | None]] = []
-        self.previews = 0
-        self._changed = threading.Condition()
-
-    def _note(self) -> None:
-        with self._changed:
-            self._changed.notify_all()
-
-    def on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:
-        """Everything comes in the sample: alerts and the end of a calibration too."""
-        self.samples.append(sample)
-        self.previews += preview is not None
-        self.alerts.extend(sample.alerts)
-        if sample.calibrated is not None:
-            self.calibrations.append((sample.calibrated.calibration, sample.calibrated.error))
-        self._note()
-
-    def on_status(self, status: Status) -> None:
-        self.statuses.append(status)
-        self._note()
-
-    def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not condition():
-                left = deadline - time.monotonic()
-                assert left > 0, "timed out"
-                self._changed.wait(left)
-
-
-@pytest.fixture
-def run_monitor() -> Iterator[Callable[..., tuple[Monitor, Recorder]]]:
-    started: list[tuple[Monitor, threading.Thread]] = []
-
-    def start(source: str, config: Config | None = None, **kw: object) -> tuple[Monitor,
-                                                                               Recorder]:
-        recorder = Recorder()
-        monitor = Monitor(config or Config(), source, recorder, **kw)  # type: ignore[arg-type]
-        thread = threading.Thread(target=monitor.run, daemon=True)
-        thread.start()
-        started.append((monitor, thread))
-        return monitor, recorder
-
-    yield start
-    for monitor, thread in started:
-        monitor.stop()
-        thread.join(10)
-        assert not thread.is_alive()
-        assert monitor.source is None  # the camera/video is released at the end
+from neckline.posture.calibration import calibrations_dir
 
 
 def test_pause_releases_the_source_and_resume_reopens(videos: dict[str, Path],

@@ -82,6 +82,38 @@ def test_new_lengths_apply_to_the_next_reminder() -> None:
     assert run(timer, [(100, False)], start=100)[0][:2] == (BREAK, 160)
 
 
+def test_lending_the_camera_to_a_call_is_time_at_the_desk() -> None:
+    """A call is sitting: the stretch goes on through it, however long, with no break; a
+    reminder that fell due during the call comes at the first sighting after it."""
+    timer = BreakTimer(every_s=1800, break_s=120)
+    run(timer, [(1000, True)])
+    timer.camera_lent(1200)  # a 20-minute call; the engine's time goes on by a second or so
+    assert timer.at_desk_s == 2199
+    events = timer.update(1001, True)
+    assert [(e.kind, e.t, e.at_desk_s) for e in events] == [(REMINDER, 1001, 2201)]
+    assert run(timer, [(100, True)], start=1002) == []  # ignored: again after 15 minutes
+    timer.camera_lent(0)  # nothing lent, nothing changes
+    assert timer.at_desk_s == 2301  # seen last at 1101, the stretch began 1200 s before 0
+
+
+def test_lending_the_camera_ends_an_absence_and_starts_a_first_stretch() -> None:
+    timer = BreakTimer(every_s=1800, break_s=120)
+    run(timer, [(100, True), (60, False)])  # away a minute when the call began
+    timer.camera_lent(300)
+    assert timer.update(161, True) == ()  # back in view after the call: not a break
+    assert timer.at_desk_s == 461
+    first = BreakTimer(every_s=1800, break_s=120)
+    first.camera_lent(600)  # a call from the start, before anyone was seen
+    assert first.update(10, True) == ()
+    assert first.at_desk_s == 600
+    assert [e.kind for e in first.update(1210, True)] == [REMINDER]
+    nobody = BreakTimer(every_s=1800, break_s=120)
+    nobody.camera_lent(600)
+    nobody.update(10, False)  # nobody in view after the call: it was not theirs to count
+    nobody.update(11, True)
+    assert nobody.at_desk_s == 0
+
+
 # -- a real recording through the real models --------------------------------------------------
 
 @pytest.mark.slow

@@ -179,3 +179,21 @@ def test_a_new_config_keeps_the_cooldown_and_the_strain_held() -> None:
     alerts = [a for s in run(applied, 30, 65, [pose_body(flexion_deg=30.0)]) for a in s.alerts]
     assert [a.problem for a in alerts] == ["head_down"]
     assert alerts[0].t == pytest.approx(60.0, abs=1.5)
+
+
+def test_after_lending_the_camera_no_posture_from_before_the_call_alerts() -> None:
+    """The camera lent to a call for 10 minutes, as the monitor tells it: the moment's timers
+    restart (reset), the desk stretch goes on through the call (camera_lent)."""
+    config = apply_overrides(Config(), {"breaks": {"every_min": 5.0}})
+    engine = PostureEngine(config)
+    tilted = [pose_body(lean_deg=20.0)]
+    run(engine, 0, 50, tilted)  # 50 s of a 60 s dwell
+    engine.reset()
+    engine.camera_lent(600.0)
+    after = run(engine, 51, 110, tilted)  # engine time goes on by a second over the call
+    assert [a for s in after for a in s.alerts] == []  # the 50 s before do not count
+    assert after[0].at_desk_s == pytest.approx(651.0)
+    # The reminder due at 5 min, during the call, comes at the first frame after it.
+    assert [e.kind.value for e in after[0].desk_events] == ["reminder"]
+    later = run(engine, 110, 112, tilted)
+    assert [a.problem for s in later for a in s.alerts] == ["head_tilt"]  # 60 s after

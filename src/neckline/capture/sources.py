@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Frame:
     image: np.ndarray  # BGR, as OpenCV decodes it
     t: float  # seconds of source time since the first frame
     index: int  # position in the source, counting skipped frames
+    lent_s: float = 0.0  # the camera was lent to another program this long just before
 
 
 class FrameSource:
@@ -220,37 +222,40 @@ def _printf(pattern: str, i: int) -> str:
                           "(use one %d field, e.g. frame_%04d.png).") from None
 
 
-class CameraSource(FrameSource):
-    """A live camera; time is the monotonic clock since the first frame."""
+class DeviceSource(FrameSource):
+    """A device that streams in real time and is held open while used (a camera); time is the
+    monotonic clock since the first frame.
+
+    ``close`` may come from another thread at any moment: the lender closes the camera the
+    moment a video call opens it (``neckline.capture.lending``), whatever the reading thread
+    is doing. It waits for a read under way (at most a frame period), and the frames end.
+    """
 
     live = True
+    device: str | None = None  # the device node held open (watched for other programs)
 
-    def __init__(self, index: int) -> None:
-        # Named by the camera's stable identity, so its calibration follows it to another index.
-        self.name = camera_identity(index, list_cameras())
-        self.index = index
-        self._cap = cv2.VideoCapture(index)
-        if not self._cap.isOpened():
-            self._cap.release()
-            raise SourceError(f"No camera found at index {index}.", "missing")
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # a read and the release, never both at once
+        self._closed = threading.Event()
+        self._released = False
         self._t0: float | None = None
         self._image: np.ndarray | None = None
-        ok, image = self._cap.read()
-        if not ok or image is None:
-            self._cap.release()
-            raise SourceError(f"Camera {index} gives no picture; "
-                              "another app (a video call?) may be using it.", "busy")
-        self._first: np.ndarray | None = image
+
+    def _read(self) -> np.ndarray:
+        """The next picture (under the lock); SourceError "lost" when none comes."""
+        raise NotImplementedError
+
+    def _drop(self) -> None:
+        """Drops the picture the device buffered while the reader slept (under the lock)."""
+
+    def _release(self) -> None:
+        """Closes the device (under the lock, once)."""
 
     def grab(self) -> float | None:
-        if self._first is not None:
-            self._image, self._first = self._first, None
-        else:
-            ok, image = self._cap.read()
-            if not ok or image is None:
-                raise SourceError(f"Camera {self.index} stopped delivering pictures "
-                                  "(unplugged or taken by another app).", "lost")
-            self._image = image
+        with self._lock:
+            if self._released:
+                return None
+            self._image = self._read()
         now = time.monotonic()
         if self._t0 is None:
             self._t0 = now
@@ -273,11 +278,57 @@ class CameraSource(FrameSource):
             index += 1
             assert self._t0 is not None
             delay = self._t0 + t + 1.0 / rate() - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            self._cap.grab()  # drop the frame buffered while sleeping, so the next is fresh
+            if delay > 0 and self._closed.wait(delay):
+                return
+            with self._lock:
+                if not self._released:
+                    self._drop()  # so the next frame is fresh
 
     def close(self) -> None:
+        self._closed.set()  # a reader asleep between frames stops at once
+        with self._lock:
+            if not self._released:
+                self._released = True
+                self._release()
+
+
+class CameraSource(DeviceSource):
+    """A live camera, /dev/video<index> (OpenCV's V4L2 backend)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        # Named by the camera's stable identity, so its calibration follows it to another index.
+        self.name = camera_identity(index, list_cameras())
+        self.index = index
+        self.device = f"/dev/video{index}"
+        self._cap = cv2.VideoCapture(index)
+        if not self._cap.isOpened():
+            self._cap.release()
+            # A camera another program streams from may fail to open at all: the device says
+            # whether it is there and who holds it.
+            raise SourceError(f"No camera found at index {index}.", "missing", self.device)
+        ok, image = self._cap.read()
+        if not ok or image is None:
+            self._cap.release()
+            raise SourceError(f"Camera {index} gives no picture; "
+                              "another app (a video call?) may be using it.", "busy",
+                              self.device)
+        self._first: np.ndarray | None = image
+
+    def _read(self) -> np.ndarray:
+        if self._first is not None:
+            image, self._first = self._first, None
+            return image
+        ok, image = self._cap.read()
+        if not ok or image is None:
+            raise SourceError(f"Camera {self.index} stopped delivering pictures "
+                              "(unplugged or taken by another app).", "lost")
+        return np.asarray(image)
+
+    def _drop(self) -> None:
+        self._cap.grab()
+
+    def _release(self) -> None:
         self._cap.release()
 
 

@@ -40,6 +40,7 @@ class Analysis:
     ended_early: tuple[float, float] | None = None
     desk_events: list[DeskEvent] = field(default_factory=list)  # break reminders and breaks
     longest_at_desk_s: float = 0.0  # the longest stretch at the desk (see neckline.posture.breaks)
+    lent_s: float = 0.0  # a live camera lent to other programs (video calls), in all
 
     @property
     def reminders(self) -> list[DeskEvent]:
@@ -89,7 +90,10 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
     with an ``AdaptiveRate``, at its rate, lowered while the picture is steady.
 
     The timeline keeps one entry per second of source time plus one at every change of state.
-    Each analysed frame stands for the time until the next one in the per-state totals.
+    Each analysed frame stands for the time until the next one in the per-state totals. A live
+    camera lent to another program meanwhile (``Frame.lent_s``) leaves a gap that no frame
+    stands for; the moment's timers start afresh after it, and the desk stretch runs through it
+    (a call is sitting).
     """
     adaptive = rate_fps if isinstance(rate_fps, AdaptiveRate) else None
     full_fps = rate_fps.full_fps if isinstance(rate_fps, AdaptiveRate) else rate_fps
@@ -106,6 +110,9 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
     period = 1.0 / full_fps  # the last spacing between frames: what the last frame stands for
     try:
         for frame in source.sampled(rate):
+            if frame.lent_s:
+                engine.reset()
+                result.lent_s += frame.lent_s
             sample = engine.update(frame.t, *detector.detect(frame.image, frame.t))
             if sample.calibrated is not None and sample.calibrated.calibration is None:
                 raise CalibrationError(sample.calibrated.error or "Calibration failed.")
@@ -116,7 +123,8 @@ def analyze(source: FrameSource, detector: PersonDetector, engine: PostureEngine
             result.frames_analyzed += 1
             result.frames = frame.index + 1
             if previous is not None:  # a gap (a stalled camera) counts for two frames at most
-                period = frame.t - previous.t
+                if not frame.lent_s:  # (a call is not the spacing of frames)
+                    period = frame.t - previous.t
                 _account(result, previous, min(period, 2.0 / slowest_fps))
             previous = sample
             second = math.floor(sample.t)
@@ -177,6 +185,9 @@ def summary_text(result: Analysis) -> str:
              f"{result.frames_analyzed} analysed at {result.rate_fps:g} per second)"]
     if result.interrupted:
         lines.append("Stopped early (interrupted).")
+    if result.lent_s:
+        lines.append(f"The camera was lent to other programs (video calls) for "
+                     f"{_clock(result.lent_s)}; not analysed meanwhile.")
     if result.ended_early is not None:
         lines.append(ended_early_words(result.ended_early))
     if result.calibration is None:

@@ -287,7 +287,7 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
                   calibrate_s: float | None, *, record: bool = False,
                   record_to: Path | None = None
                   ) -> tuple[Analysis, bool, NecklineError | None]:
-    from neckline.capture.sources import open_source
+    from neckline.capture.sources import FrameSource, is_camera, open_source
     from neckline.commands.analysis import ProgressBar, analyze
     from neckline.landmarks.detect import PersonDetector
     from neckline.live.adaptive import adaptive_rate
@@ -295,7 +295,15 @@ def _run_analysis(source_spec: str, config: Config, calibration: Calibration | N
     from neckline.posture.engine import PostureEngine
 
     processing = config.processing
-    with open_source(source_spec, sequence_fps=processing.sequence_fps) as source:
+    if is_camera(source_spec) and config.camera.lend_to_other_apps:
+        from neckline.capture.lending_camera import lending_camera
+
+        # Lent to a video call that opens it, said once on stderr; the analysis goes on after.
+        opened: FrameSource = lending_camera(int(source_spec), grace_s=config.camera.lend_grace_s,
+                                             say=lambda words: print(words, file=sys.stderr))
+    else:
+        opened = open_source(source_spec, sequence_fps=processing.sequence_fps)
+    with opened as source:
         if calibration is None and calibrate_s is None and source.live:
             calibration = load_camera_calibration(source.name)
         engine = PostureEngine(config, calibration)

@@ -39,6 +39,13 @@ class CameraConfig:
     field_of_view_deg: float = _opt(
         60.0, "Horizontal field of view of the camera in degrees (typical webcams: 55-78); "
         "used to turn pixels into centimetres.", lo=30.0, hi=120.0)
+    lend_to_other_apps: bool = _opt(
+        True, "Give the camera to any other program that opens it (a video call: Zoom, Teams, "
+        "Meet, OBS), since a camera streams to one program at a time; monitoring pauses while "
+        "it is used and goes on after. Off: the other program finds the camera busy.")
+    lend_grace_s: float = _opt(
+        5.0, "Seconds after the last other program has closed the camera before neckline takes "
+        "it back; one that opens it again meanwhile starts the wait anew.", lo=1.0, hi=300.0)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ while paused or waiting to retry a camera it sleeps on an event.
 Every fault is a status, never an exception out of ``run``: no camera, camera busy, camera
 lost mid-session (retried with backoff until it comes back), black frames (a privacy
 shutter), a damaged model. While paused the camera is released.
+
+A camera is lent to any other program that opens it (``neckline.capture.lending``): a lender
+thread closes it at once, the status says who has it ("lent", not a fault), and when the last
+one has closed it and the grace has passed the loop opens it again, with the calibration it had
+and the moment's timers fresh; the time lent counts as time at the desk (a call is sitting).
 """
 
 from __future__ import annotations
@@ -17,20 +22,22 @@ import queue
 import threading
 import time
 import traceback
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import numpy as np
 
 from neckline.capture._cv2 import cv2
 from neckline.capture.cameras import chosen_index, list_cameras
+from neckline.capture.lending import Lender, LendingNews
 from neckline.capture.sources import CameraSource, Frame, FrameSource, open_source
 from neckline.config import Config
 from neckline.config.files import short
 from neckline.errors import CalibrationError, ModelError, SourceError
 from neckline.landmarks.detect import PersonDetector
 from neckline.live.adaptive import AdaptiveRate, adaptive_rate
+from neckline.live.lending import CameraLending
+from neckline.live.status import FAULT_KINDS, SOURCE_KIND, Status, StatusKind
 from neckline.posture.calibration import (
     load_camera_calibration,
     save_calibration,
@@ -42,28 +49,11 @@ BLACK_LEVEL = 8.0  # mean grey level under which a frame counts as black (0-255)
 BLACK_AFTER_S = 2.0
 
 
-@dataclass(frozen=True)
-class Status:
-    """What the monitor is doing (``StatusKind``); ``message`` is one sentence for the user."""
+__all__ = ["FAULT_KINDS", "Monitor", "MonitorListener", "SourceOpener", "Status", "StatusKind"]
 
-    kind: StatusKind
-    message: str = ""
-
-    @property
-    def is_fault(self) -> bool:
-        """The camera, the video or the models fail (not a posture problem)."""
-        return self.kind in FAULT_KINDS
-
-
-StatusKind = Literal["starting", "running", "paused", "ended", "camera_missing", "camera_busy",
-                     "camera_lost", "camera_black", "source_unreadable", "model_problem",
-                     "failed"]
-FAULT_KINDS: tuple[StatusKind, ...] = ("camera_missing", "camera_busy", "camera_lost",
-                                       "camera_black", "source_unreadable", "model_problem",
-                                       "failed")
-_SOURCE_KIND: dict[str, StatusKind] = {
-    "missing": "camera_missing", "busy": "camera_busy", "lost": "camera_lost",
-    "unreadable": "source_unreadable"}
+SourceOpener = Callable[..., FrameSource]
+"""Opens a source by its spec, as ``open_source(spec, sequence_fps=...)`` does (tests hand the
+monitor a stand-in camera this way)."""
 
 
 class MonitorListener(Protocol):
@@ -74,7 +64,8 @@ class MonitorListener(Protocol):
 class Monitor:
     def __init__(self, config: Config, source: str, listener: MonitorListener, *,
                  speed: float = 1.0, loop_video: bool = True, preview_width: int = 480,
-                 retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS_S,
+                 open_source: SourceOpener = open_source) -> None:
         self.config = config
         self.source_spec = source
         self.listener = listener
@@ -83,6 +74,7 @@ class Monitor:
         self.preview_width = preview_width
         self.preview_enabled = True
         self.retry_delays = retry_delays
+        self._open = open_source
         self._commands: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
         self._wake = threading.Event()
         self._stopped = False
@@ -99,6 +91,7 @@ class Monitor:
         self._last_t = 0.0
         self._black_since: float | None = None
         self._calibration_loaded = False
+        self.lending = CameraLending(config.camera, self._send)
 
     # -- commands, from any thread -----------------------------------------------------------
 
@@ -137,6 +130,7 @@ class Monitor:
                                     "quit and start it again, and please report it."))
             traceback.print_exc()
         finally:
+            self._stop_lending()
             self._close_source()
             if self._detector is not None:
                 self._detector.close()
@@ -149,8 +143,15 @@ class Monitor:
             if self._stopped:
                 break
             if self._paused:
+                self._stop_lending()
                 self._close_source()
                 self._set_status(Status("paused", "Paused; the camera is off."))
+                self._sleep(None)
+                continue
+            if self.lending.status is not None:  # until the lender says the camera is free
+                self._close_source()
+                if self.lending.status.message:  # (once the holders are named)
+                    self._set_status(self.lending.status)
                 self._sleep(None)
                 continue
             try:
@@ -163,7 +164,10 @@ class Monitor:
                 self._sleep(self.retry_delays[-1])
                 continue
             except SourceError as e:
-                self._set_status(Status(_SOURCE_KIND.get(e.kind, "source_unreadable"), str(e)))
+                if self.lending.lend_at_start(e):
+                    attempt = 0
+                    continue
+                self._set_status(Status(SOURCE_KIND.get(e.kind, "source_unreadable"), str(e)))
                 self._sleep(self.retry_delays[min(attempt, len(self.retry_delays) - 1)])
                 attempt += 1
                 continue
@@ -171,8 +175,9 @@ class Monitor:
             try:
                 self._stream()
             except SourceError as e:  # lost mid-session: release, then retry with backoff
+                self._stop_lending()
                 self._close_source()
-                self._set_status(Status(_SOURCE_KIND.get(e.kind, "camera_lost"), str(e)))
+                self._set_status(Status(SOURCE_KIND.get(e.kind, "camera_lost"), str(e)))
                 self._sleep(self.retry_delays[0])
 
     def _stream(self) -> None:
@@ -184,7 +189,8 @@ class Monitor:
         for frame in frames:
             if not self._commands.empty():
                 self._drain_commands()
-                if self._stopped or self._paused or self.source is None:
+                if self._stopped or self._paused or self.source is None \
+                        or self.lending.status is not None:
                     return
             if not self.source.live:  # play a video at its own pace (times speed)
                 if wall0 is None:
@@ -195,7 +201,10 @@ class Monitor:
                     if self._stopped or self._paused or self.source is None:
                         return
             self._process(frame)
+        live = self.source.live
         self._close_source()  # the video ended; the next loop continues after a gap
+        if live:  # a camera ends only when lent (the lender's news is queued already)
+            return
         if not self.loop_video:
             self._set_status(Status("ended", "The video has ended."))
             self._sleep(None)
@@ -247,7 +256,8 @@ class Monitor:
 
     def _open_source(self) -> None:
         p = self.config.processing
-        self.source = open_source(self.source_spec, sequence_fps=p.sequence_fps)
+        self.source = self._open(self.source_spec, sequence_fps=p.sequence_fps)
+        self.lending.watch(self.source)
         self.engine.camera = self.source.name
         self.engine.reset()
         if not self._calibration_loaded:
@@ -268,6 +278,7 @@ class Monitor:
 
     def _close_source(self) -> None:
         if self.source is not None:
+            self.lending.detach()
             self.source.close()
             self.source = None
             # Time goes on while the camera is off: the next frame starts after a gap.
@@ -301,6 +312,8 @@ class Monitor:
                 self.engine.cancel_calibration()
             elif command == "config" and isinstance(arg, Config):
                 self._apply_config(arg)
+            elif command == "lending" and isinstance(arg, tuple):
+                self._on_lending(*arg)
 
     def _apply_config(self, config: Config) -> None:
         old, self.config = self.config, config
@@ -310,6 +323,11 @@ class Monitor:
         if changed and self._detector is not None:
             self._detector.close()
             self._detector = None
+        if not config.camera.lend_to_other_apps:
+            self._stop_lending()
+        self.lending.set_camera(config.camera)
+        if self.lending.lender is None and self.source is not None:
+            self.lending.watch(self.source)
         old_engine = self.engine
         self.engine = PostureEngine(config, old_engine.calibration)
         self.engine.carry_on_from(old_engine)
@@ -319,7 +337,19 @@ class Monitor:
         if before != now and self.source_spec == str(before):  # another camera chosen
             self.source_spec = str(now)
             self._calibration_loaded = False
+            self._stop_lending()
             self._close_source()
+
+    def _on_lending(self, lender: Lender, news: LendingNews) -> None:
+        act = self.lending.news(lender, news)
+        if act == "free":  # the loop opens the camera again
+            self.engine.camera_lent(self.lending.end())
+        elif act == "gone":  # the usual faults and retries follow
+            self._stop_lending()
+            self._close_source()
+
+    def _stop_lending(self) -> None:
+        self.engine.camera_lent(self.lending.stop())
 
     def _make_rate(self) -> AdaptiveRate:
         return adaptive_rate(self.config, self.engine.calibration)

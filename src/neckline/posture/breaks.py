@@ -9,7 +9,8 @@ is due; ignored, it comes again every ``again_s`` while the stretch goes on.
 Time the camera was off (a pause, a locked screen, a sleeping computer) is not seen. A locked
 screen or a sleeping computer for at least the break length counts as a break (people lock the
 screen when they get up); a pause the user chose ends the stretch without counting as a break,
-since neckline cannot tell where they were.
+since neckline cannot tell where they were. Time the camera was lent to a video call is time at
+the desk: a call is sitting, so the stretch goes on through it.
 
 Pure Python, driven by source time like the alert rules, so a recording replays the same way.
 """
@@ -50,6 +51,7 @@ class BreakTimer:
         self._away_since: float | None = None
         self._next_reminder: float | None = None
         self._pending: list[DeskEvent] = []
+        self._lent_s = 0.0  # a call before any stretch: it starts one if the user is there
 
     def set_lengths(self, *, every_s: float, break_s: float) -> None:
         """New settings; a reminder already planned for the running stretch keeps its time."""
@@ -64,11 +66,12 @@ class BreakTimer:
 
     def update(self, t: float, present: bool) -> tuple[DeskEvent, ...]:
         events, self._pending = self._pending, []
+        lent_s, self._lent_s = self._lent_s, 0.0
         if present:
             self._away_since = None
             if self.start is None:
-                self.start = t
-                self._next_reminder = t + self.every_s
+                self.start = t - lent_s
+                self._next_reminder = self.start + self.every_s
             self.last_seen = t
             assert self._next_reminder is not None
             if t >= self._next_reminder:
@@ -91,6 +94,22 @@ class BreakTimer:
             self._pending.append(self._end(DeskEventKind.PAUSED, t, seconds))
         elif seconds >= self.break_s:
             self._pending.append(self._end(DeskEventKind.BREAK, t, seconds))
+
+    def camera_lent(self, seconds: float) -> None:
+        """The camera was lent to another program (a video call) for ``seconds``: the user sat
+        through it. A running stretch goes on as if they had been seen all along, and a
+        reminder that fell due meanwhile comes at the next update with them in view, after the
+        call. With no stretch running, one starts that long before the next update, if the
+        user is in view then."""
+        if seconds <= 0:
+            return
+        if self.start is None:
+            self._lent_s = seconds
+            return
+        self.start -= seconds
+        if self._next_reminder is not None:
+            self._next_reminder -= seconds
+        self._away_since = None  # back for the call
 
     def _end(self, kind: DeskEventKind, t: float, away_s: float) -> DeskEvent:
         assert self.start is not None

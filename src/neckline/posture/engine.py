@@ -196,6 +196,12 @@ class PostureEngine:
         """The camera was off for ``seconds``: see ``BreakTimer.camera_off``."""
         self.breaks.camera_off(seconds, by_user=by_user)
 
+    def camera_lent(self, seconds: float) -> None:
+        """The camera was lent to a video call for ``seconds``, time at the desk: see
+        ``BreakTimer.camera_lent``. (The moment's timers restart with ``reset``, as after any
+        gap in the frames, so no posture held before the call alerts after it.)"""
+        self.breaks.camera_lent(seconds)
+
     def _judge(self, t: float, bodies: list[Body], faces: list[Face] | None) -> Sample:
         user = choose_user(bodies, self._previous)
         face = max(faces, key=lambda f: f.size) if faces else None
