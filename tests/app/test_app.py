@@ -419,7 +419,7 @@ def test_settings_speak_the_users_words(qtbot: QtBot, make: Make,
     assert dialog.labels["alerts.head_tilt.enabled"].startswith("Head tilted sideways")
     cooldown = dialog.fields["alerts.cooldown_s"]
     assert cooldown.text() == "600 s"  # type: ignore[attr-defined]
-    assert dialog.labels["alerts.cooldown_s"] == "Cooldown"
+    assert dialog.labels["alerts.cooldown_s"] == "The same alert again after at least"
     style = dialog.fields["app.alert_style"]
     assert style.currentText().startswith("The desktop's notifications")  # type: ignore
     # The camera in use, with what it sees.

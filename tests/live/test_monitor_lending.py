@@ -10,15 +10,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from monitoring import Recorder, RunMonitor
 from neckline.capture.cameras import list_cameras
 from neckline.capture.demo import Person, grace_hopper, write_video
 from neckline.config import Config, apply_overrides
-from neckline.landmarks.body import Body
-from neckline.landmarks.head import Face
 from standin import Holder, StandInCamera
 
 GRACE_S = 0.3
@@ -50,16 +47,6 @@ class Camera:
         return source
 
 
-class NoModel:
-    """Stands in for the pose and face models where posture does not matter."""
-
-    def detect(self, image: np.ndarray, t: float) -> tuple[list[Body], list[Face]]:
-        return [], []
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture
 def device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "video0"
@@ -86,11 +73,6 @@ def holder(device: Path) -> Iterator[Callable[..., Holder]]:
         h.end()
 
 
-@pytest.fixture
-def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("neckline.live.monitor._make_detector", lambda config: NoModel())
-
-
 def lending(grace_s: float = GRACE_S, **camera: object) -> Config:
     """Lending on the given terms; the grace shorter than a user may set (1 s), to be quick."""
     config = apply_overrides(Config(), {"camera": camera})
@@ -107,7 +89,6 @@ def last_is(rec: Recorder, kind: str, message: str | None = None) -> Callable[[]
         message is None or rec.statuses[-1].message == message)
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_pauses_while_a_call_holds_the_camera_and_goes_on_after(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:
@@ -169,7 +150,6 @@ def test_lend_monitor_keeps_the_calibration_and_starts_the_timers_fresh(
     assert alert.held_s == pytest.approx(3.0, abs=1.0)  # not counting what came before
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_to_a_holder_that_opens_and_closes_repeatedly(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:
@@ -189,7 +169,6 @@ def test_lend_monitor_to_a_holder_that_opens_and_closes_repeatedly(
     assert kinds(rec).count("running") == 2  # never running in between
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_to_two_holders_at_once(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:
@@ -211,7 +190,6 @@ def test_lend_monitor_to_two_holders_at_once(
     rec.wait_for(last_is(rec, "running"))
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_takes_back_from_a_holder_killed_while_holding(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:
@@ -227,7 +205,6 @@ def test_lend_monitor_takes_back_from_a_holder_killed_while_holding(
     assert len(camera.opened) == 2
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_faults_and_retries_when_the_camera_disappears_while_lent(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:
@@ -247,7 +224,6 @@ def test_lend_monitor_faults_and_retries_when_the_camera_disappears_while_lent(
     assert rec.statuses[-1].kind == "running"
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_never_lends_to_its_own_opens(
         device: Path, clips: dict[str, Path], run_monitor: RunMonitor) -> None:
     """Reconnects, camera listing and the Settings window's picture happen in neckline's own
@@ -270,7 +246,6 @@ def test_lend_monitor_never_lends_to_its_own_opens(
     assert "lent" not in kinds(rec)
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_at_start_when_a_call_has_the_camera_already(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:
@@ -285,7 +260,6 @@ def test_lend_monitor_at_start_when_a_call_has_the_camera_already(
     rec.wait_for(last_is(rec, "running"))
 
 
-@pytest.mark.usefixtures("no_model")
 def test_lend_monitor_turned_off_keeps_the_camera_and_says_busy(
         device: Path, clips: dict[str, Path], holder: Callable[..., Holder],
         run_monitor: RunMonitor) -> None:

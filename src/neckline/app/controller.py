@@ -36,10 +36,11 @@ from neckline.app.tray import Tray
 from neckline.app.window import MainWindow
 from neckline.app.wizard import CalibrationWizard
 from neckline.capture.cameras import list_cameras
-from neckline.capture.sources import is_camera
+from neckline.capture.sources import is_camera, open_source
 from neckline.config import Config, View, apply_overrides, save_user_config
 from neckline.errors import ConfigError
 from neckline.history.recorder import HistoryRecorder
+from neckline.live.monitor import SourceOpener
 from neckline.live.schedule import AlertGate
 from neckline.posture.alerts import Alert, Response
 from neckline.posture.breaks import DeskEvent, DeskEventKind
@@ -61,12 +62,13 @@ class AppController(QObject):
     def __init__(self, config: Config, source: str, *, speed: float = 1.0,
                  tray: bool | None = None, state: AppState | None = None,
                  now: Callable[[], datetime] = datetime.now,
-                 history_path: Path | None = None) -> None:
+                 history_path: Path | None = None,
+                 open_source: SourceOpener = open_source) -> None:
         super().__init__()
         self.config = config
         self.now = now  # the one clock for "today", pauses and the history
         self.state = state if state is not None else AppState.load()
-        self.worker = MonitorThread(config, source, speed=speed)
+        self.worker = MonitorThread(config, source, speed=speed, open_source=open_source)
         self.worker.set_preview(config.app.show_preview)
         self.session = Session(config, now, self)
         self.window = MainWindow(show_preview=config.app.show_preview,
@@ -123,10 +125,12 @@ class AppController(QObject):
             w.show_info(NO_TRAY)
         else:
             tray = self.tray
-            session.display_changed.connect(lambda d: tray.show_state(d, self.session.paused))
+            session.view_changed.connect(
+                lambda d, detail, _headline: tray.show_state(d, self.session.paused, detail))
             session.snooze_changed.connect(tray.show_snooze)
         worker.sample_ready.connect(self._on_sample)
         worker.status_changed.connect(session.set_status)
+        worker.status_changed.connect(self.recording.on_status)
 
     # -- life cycle --------------------------------------------------------------------------
 

@@ -4,11 +4,13 @@ Qt signals instead of being polled."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from neckline.history.recorder import HistoryRecorder
+from neckline.live.status import Status
 
 
 class Recording(QObject):
@@ -22,6 +24,7 @@ class Recording(QObject):
         self.recorder: HistoryRecorder | None = None
         self._notice: str | None = None  # the recorder's notice last shown
         self._told_today = False
+        self._lent: tuple[float, tuple[str, ...]] | None = None  # since, by whom
         self._news.connect(self._on_news)
 
     def start(self, path: Path | None, *, camera: str, model: str, flush_s: float,
@@ -31,8 +34,29 @@ class Recording(QObject):
                                         flush_s=flush_s, started=started,
                                         on_change=self._news.emit, wait=False)
 
+    def on_status(self, status: Status) -> None:
+        """Keeps the time the camera is lent to another program (a video call): from when it
+        was lent to the first status of another kind."""
+        if status.kind == "lent" and status.since is not None:
+            if self._lent is None:
+                self._lent = (status.since, status.holders)
+            elif status.holders:
+                self._lent = (self._lent[0], status.holders)
+        elif self._lent is not None:
+            self._end_lending()
+
+    def _end_lending(self) -> None:
+        assert self._lent is not None
+        since, holders = self._lent
+        self._lent = None
+        if self.recorder is not None:
+            self.recorder.add_lent(since, max(time.time() - since, 0.0),
+                                   ", ".join(holders) or "another program")
+
     def close(self) -> None:
         """Writes what is pending and ends the session (waits for the writer thread)."""
+        if self._lent is not None:
+            self._end_lending()
         if self.recorder is not None:
             self.recorder.close()
             self.recorder = None

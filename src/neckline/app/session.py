@@ -101,7 +101,7 @@ class Session(QObject):
         return thresholds(self.config, self.calibration)
 
     def display_state(self) -> DisplayState:
-        if self.paused or self.held_for:
+        if self.paused or self.held_for or self.status.kind == "lent":
             return "paused"
         if self.status.is_fault:
             return "fault"
@@ -110,6 +110,9 @@ class Session(QObject):
         return self.sample.state
 
     def detail(self, display: DisplayState) -> str:
+        if display == "paused" and self.status.kind == "lent" and not self.paused \
+                and not self.held_for:
+            return self.status.message  # "Paused while Zoom uses the camera."
         if display == "paused" and self.held_for and not self.paused:
             why = "the screen is locked" if self.held_for == "locked" else "the computer sleeps"
             return f"Paused while {why}; the camera is off."

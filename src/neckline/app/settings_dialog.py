@@ -59,6 +59,7 @@ VIEWS = {"front": "In front of me (on or under the screen)",
 LABELS = {
     "camera.id": "Camera",
     "camera.view": "Where the camera is",
+    "camera.lend_to_other_apps": "Let a video call have the camera (neckline pauses meanwhile)",
     "app.alert_style": "How alerts appear",
     "app.sound": "Play a soft chime with each alert",
     "app.quiet_hours_start": "Quiet hours from",
@@ -146,6 +147,12 @@ class SettingsDialog(QDialog):
         form.addRow(LABELS["camera.id"], self._camera_choice())
         form.addRow(LABELS["camera.view"], self._choice("camera.view", VIEWS,
                                                         self.config.camera.view))
+        lend = QCheckBox(LABELS["camera.lend_to_other_apps"])
+        lend.setChecked(self.config.camera.lend_to_other_apps)
+        lend.setToolTip("When a video call opens the camera, neckline pauses and lets it have "
+                        "the camera, then takes it back a few seconds after the call.")
+        self._field("camera.lend_to_other_apps", lend)
+        form.addRow(lend)
         # What the camera in use sees now (another one shows once applied).
         self.camera_picture = QLabel("No picture from the camera in use.")
         self.camera_picture.setFixedSize(192, 144)
@@ -298,7 +305,7 @@ class SettingsDialog(QDialog):
                 if key in self.fields or key == "camera.index":  # (chosen with camera.id)
                     continue
                 widget = editor(key, value, f.metadata)
-                self._field(key, widget)
+                self._field(key, widget, f.metadata.get("title") or None)
                 widget.setToolTip(f.metadata["description"])
                 form.addRow(self.labels[key], widget)
             if form.rowCount():

@@ -34,7 +34,7 @@ from neckline.app.placement import fit_on_screen
 from neckline.app.stats_reader import Reading, StatsReader
 from neckline.app.theme import is_dark
 from neckline.config import PROBLEMS, REGISTRY
-from neckline.history.report import breaks_words
+from neckline.history.report import breaks_words, lent_words
 from neckline.history.stats import RESPONSES, Stats
 from neckline.posture.messages import clock_words
 
@@ -350,4 +350,6 @@ def _summary(stats: Stats, goal_percent: float) -> str:
              f"Alerts: <b>{sum(responses.values())}</b>"
              f" ({responses['stretched']} led to a stretch).<br>"
              + breaks_words(stats))
+    if stats.total("lent_s"):
+        text += "<br>" + lent_words(stats) + "."
     return text + "<br>" + stats.goal(goal_percent).words()

@@ -61,10 +61,18 @@ class Tray(QObject):
         self.icon.setToolTip("neckline")
         self.icon.show()
 
-    def show_state(self, display: DisplayState, paused: bool) -> None:
-        """The icon and tooltip of ``display``; Resume is offered while the user paused."""
+    def show_state(self, display: DisplayState, paused: bool, detail: str = "") -> None:
+        """The icon and tooltip of ``display`` (with ``detail`` where it says why monitoring
+        waits: "Paused while Zoom uses the camera."); Resume is offered while the user
+        paused. Said often (each sample): only a change is drawn."""
+        words = STATE_WORDS.get(display, display)
+        if display == "paused" and detail:
+            words = detail
+        if (display, words, paused) == getattr(self, "_shown", None):
+            return
+        self._shown = (display, words, paused)
         self.icon.setIcon(state_icon(display))
-        self._state_words = STATE_WORDS.get(display, display)
+        self._state_words = words
         self._tip()
         self.actions["resume"].setVisible(paused)
 

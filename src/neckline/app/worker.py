@@ -10,8 +10,9 @@ import weakref
 import numpy as np
 from PyQt6.QtCore import QObject, QThread, pyqtSignal
 
+from neckline.capture.sources import open_source
 from neckline.config import Config
-from neckline.live.monitor import Monitor, Status
+from neckline.live.monitor import Monitor, SourceOpener, Status
 from neckline.posture.engine import Sample
 
 RUNNING: weakref.WeakSet[MonitorThread] = weakref.WeakSet()
@@ -23,9 +24,10 @@ class MonitorThread(QThread):
     status_changed = pyqtSignal(object)  # Status
 
     def __init__(self, config: Config, source: str, *, speed: float = 1.0,
+                 open_source: SourceOpener = open_source,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.monitor = Monitor(config, source, self, speed=speed)
+        self.monitor = Monitor(config, source, self, speed=speed, open_source=open_source)
 
     # MonitorListener, called in the worker thread; signals cross to the GUI thread queued.
     def on_sample(self, sample: Sample, preview: np.ndarray | None) -> None:

@@ -122,6 +122,13 @@ class Batch:
                 if row_id is not None:
                     connection.execute("UPDATE alerts SET response = ? WHERE id = ?",
                                        (response, row_id))
+            elif kind == "lent":
+                start, seconds, holder = item
+                connection.execute(
+                    "INSERT OR REPLACE INTO lent (session_id, start, day, seconds, holder) "
+                    "VALUES (?,?,?,?,?)", (session_id, start,
+                                           f"{datetime.fromtimestamp(start):%Y-%m-%d}",
+                                           seconds, as_text(holder)))
             elif kind == "stretch":
                 stretch, problem, epoch = item
                 connection.execute(

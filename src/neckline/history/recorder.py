@@ -99,6 +99,10 @@ class HistoryRecorder:
     def add_stretch(self, stretch: str, problem: str | None, epoch: float) -> None:
         self._queue.put(("stretch", (stretch, problem, epoch)))
 
+    def add_lent(self, start: float, seconds: float, holder: str) -> None:
+        """The camera was lent to ``holder`` (a video call) from ``start`` for ``seconds``."""
+        self._queue.put(("lent", (start, seconds, holder)))
+
     def set_calibration(self, calibration: Calibration) -> None:
         self._queue.put(("calibration", calibration))
 

@@ -30,6 +30,8 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
                 if m >= 0.5]
     lines.append("Strained: " + (", ".join(strained) if strained else "none") + ".")
     lines.append(breaks_words(stats))
+    if stats.total("lent_s"):
+        lines.append(lent_words(stats) + ".")
     responses = stats.responses()
     total = sum(responses.values())
     lines.append(f"Alerts: {total}" + (" (" + ", ".join(
@@ -58,3 +60,10 @@ def breaks_words(stats: Stats) -> str:
     reminders = int(stats.total("break_reminders"))
     return (f"{words}; longest stretch at the desk {clock_words(stats.longest_at_desk_s)}; "
             f"break reminders: {reminders}.")
+
+
+def lent_words(stats: Stats) -> str:
+    """The time the camera was lent to another program: a call, counted as sitting at the
+    desk for breaks, and neither good nor strained posture."""
+    return (f"On calls (the camera lent to another program): "
+            f"{clock_words(stats.total('lent_s'))}")

@@ -70,6 +70,15 @@ MIGRATIONS[4] = [
         PRIMARY KEY (session_id, start))""",
     "CREATE INDEX desk_stretches_day ON desk_stretches(day)",
 ]
+# Version 5: time the camera was lent to another program (a video call: capture.lending),
+# kept apart from time at the desk and time away.
+MIGRATIONS[5] = [
+    """CREATE TABLE lent (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        start REAL NOT NULL, day TEXT NOT NULL, seconds REAL NOT NULL, holder TEXT NOT NULL,
+        PRIMARY KEY (session_id, start))""",
+    "CREATE INDEX lent_day ON lent(day)",
+]
 SCHEMA_VERSION = max(MIGRATIONS)
 # Written into the file's header (PRAGMA application_id): "NECK". Files from before it are
 # recognised by their version and tables.
@@ -78,6 +87,7 @@ TABLES_AT = {1: {"sessions", "calibrations", "minutes", "alerts"}}
 TABLES_AT[2] = TABLES_AT[1] | {"stretches"}
 TABLES_AT[3] = TABLES_AT[2] | {"days", "hours"}
 TABLES_AT[4] = TABLES_AT[3] | {"desk_stretches"}
+TABLES_AT[5] = TABLES_AT[4] | {"lent"}
 GOOD_MINUTE = "present_s >= 30 AND strained_s = 0"  # a minute that counts for a good streak
 
 

@@ -32,6 +32,7 @@ class DayStats:
     breaks: int = 0  # breaks taken (away from the desk, or the screen locked, long enough)
     longest_at_desk_s: float = 0.0  # the longest stretch at the desk begun that day
     break_reminders: int = 0
+    lent_s: float = 0.0  # the camera lent to another program (a video call)
     means: dict[str, float | None] = field(default_factory=lambda: dict.fromkeys(METRICS))
 
     @property
@@ -70,7 +71,7 @@ class Stats:
 
     @property
     def empty(self) -> bool:
-        return not any(d.present_s for d in self.days)
+        return not any(d.present_s or d.lent_s for d in self.days)
 
     @property
     def longest_at_desk_s(self) -> float:
@@ -121,6 +122,7 @@ class Stats:
             "stretches": int(self.total("stretches")),
             "breaks": int(self.total("breaks")),
             "break_reminders": int(self.total("break_reminders")),
+            "lent_s": round(self.total("lent_s"), 1),
             "longest_at_desk_s": round(self.longest_at_desk_s, 1),
             "longest_good_streak_min": self.longest_good_streak_min,
             "days": [{
@@ -128,7 +130,7 @@ class Stats:
                 "good_s": round(d.good_s, 1), "strained_s": round(d.strained_s, 1),
                 "strained_s_by_problem": {p: round(v, 1) for p, v in d.problem_s.items()},
                 "alerts": d.alerts, "stretches": d.stretches, "breaks": d.breaks,
-                "break_reminders": d.break_reminders,
+                "break_reminders": d.break_reminders, "lent_s": round(d.lent_s, 1),
                 "longest_at_desk_s": round(d.longest_at_desk_s, 1),
                 "means": {m: _round(v) for m, v in d.means.items()}} for d in self.days],
             "heatmap_strained_minutes": [[round(v, 1) for v in row] for row in self.heatmap],
@@ -243,6 +245,14 @@ def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Sta
             skipped += count
             continue
         d.breaks, d.longest_at_desk_s, d.break_reminders = breaks, longest, reminders
+    for day_text, seconds in connection.execute(
+            "SELECT day, SUM(seconds) FROM lent WHERE day BETWEEN ? AND ? GROUP BY day",
+            bounds):
+        d = _on(days, day_text)
+        if d is None or not is_number(seconds):
+            skipped += 1
+            continue
+        d.lent_s = seconds
     ordered = list(days)
     index = {d: i for i, d in enumerate(ordered)}
     heatmap = [[0.0] * 24 for _ in ordered]
@@ -284,7 +294,7 @@ class _Streak:
 
 def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[str, int]:
     """Deletes recorded history before ``before`` (everything if None); counts per table."""
-    tables = ("minutes", "alerts", "stretches", "desk_stretches", "days", "hours")
+    tables = ("minutes", "alerts", "stretches", "desk_stretches", "lent", "days", "hours")
     counts = {}
     with connection:
         for table in tables:
@@ -299,7 +309,8 @@ def delete_history(connection: sqlite3.Connection, before: date | None) -> dict[
         cursor = connection.execute(
             "DELETE FROM sessions WHERE id NOT IN (SELECT DISTINCT session_id FROM minutes) "
             "AND id NOT IN (SELECT DISTINCT session_id FROM alerts WHERE session_id IS NOT NULL) "
-            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches) AND started < ?",
+            "AND id NOT IN (SELECT DISTINCT session_id FROM desk_stretches) "
+            "AND id NOT IN (SELECT DISTINCT session_id FROM lent) AND started < ?",
             (math.inf if before is None else
              datetime.combine(before, datetime.min.time()).timestamp(),))
         counts["sessions"] = cursor.rowcount
