@@ -696,3 +696,31 @@ def test_a_snooze_is_shown_and_can_be_ended(qtbot: QtBot, make: Make,
     c.delivery.answered.emit(alert(), "snoozed")  # and from the tray
     c.tray.actions["resume_alerts"].trigger()
     assert c.gate.allows(c.now()) and not c.window.snooze_row.isVisibleTo(c.window)
+
+
+def test_a_camera_fault_known_before_the_countdown_is_said_at_once(qtbot: QtBot,
+                                                                   make: Make) -> None:
+    """With no camera the calibration page said "Waiting for the camera…" and counted
+    3-2-1 before saying so, while the window already said "Camera problem"."""
+    c = make("9")  # no camera at index 9
+    qtbot.waitUntil(lambda: c.session.status.is_fault, timeout=15000)
+    wizard = c.open_wizard(onboarding=False)
+    assert "No camera found at index 9" in wizard.picture.text()
+    qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
+    assert wizard.failure is not None and "No camera found" in wizard.failure  # no countdown
+    assert wizard.countdown.text() == "Not calibrated"
+
+
+def test_a_video_is_calibrated_on_its_first_seconds_however_long_one_reads(
+        qtbot: QtBot, make: Make, videos: dict[str, Path]) -> None:
+    """The demo starts upright and tilts after its first seconds: a user who read the wizard
+    for longer calibrated on the tilt, and from then on upright read as strained."""
+    c = make(videos["held_tilt"])  # upright 10 s, then tilted 16 deg for 70 s (4x speed)
+    wizard = c.open_wizard(onboarding=False)
+    wizard.countdown_s = 1
+    qtbot.waitUntil(lambda: c.session.display_state() == "strained", timeout=60000)  # reading
+    qtbot.mouseClick(wizard.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.calibration is not None or wizard.failure is not None,
+                    timeout=30000)
+    assert wizard.failure is None and wizard.calibration is not None
+    assert abs(wizard.calibration.neutral["head_roll"]) < 4.0  # upright, not the 16 deg tilt

@@ -116,3 +116,18 @@ def test_json_shape() -> None:
     assert set(data) == {"version", "camera", "view", "created", "frames", "neutral", "noise",
                          "spread"}
     assert Calibration.from_json(data, "x").view == "front"
+
+
+def test_a_whole_body_lean_is_not_a_neutral() -> None:
+    """Head and shoulders leaning together passed (only the head against the shoulders was
+    checked): the demo's 16° lean, or a user leaning in the chair, was saved as neutral."""
+    frames = [RawMeasures(head_roll=16.0, shoulder_roll=15.5, head_pitch=5.0, shoulder_px=200.0)
+              for _ in range(40)]
+    with pytest.raises(CalibrationError, match="leaning 16 deg to the left, head and "
+                                               "shoulders together"):
+        compute_calibration(frames, "front", SETTINGS)
+    # Shoulders uneven with the head level, or a head tipped a little with level shoulders,
+    # are not leans.
+    frames = [RawMeasures(head_roll=2.0, shoulder_roll=12.0, head_pitch=5.0, shoulder_px=200.0)
+              for _ in range(40)]
+    assert compute_calibration(frames, "front", SETTINGS).neutral["shoulder_roll"] == 12.0

@@ -132,6 +132,7 @@ class CalibrationWizard(QDialog):
         self._watchdog.timeout.connect(lambda: self._fail(NO_PICTURE))
         worker.sample_ready.connect(self._on_sample)
         worker.status_changed.connect(self._on_status)
+        self._on_status(worker.status)  # a fault known before the wizard opened
         self._update_nav()
 
     # -- pages -------------------------------------------------------------------------------
@@ -224,8 +225,12 @@ class CalibrationWizard(QDialog):
         self._count = self.countdown_s
         self.countdown.setText(str(self._count))
         self.progress.setValue(0)
-        self._timer.start()
         self._update_nav()
+        status = self.worker.status
+        if status.is_fault or status.kind == "lent":  # known already: said at once
+            self._on_status(status)
+            return
+        self._timer.start()
 
     def _tick(self) -> None:
         self._count -= 1
@@ -267,8 +272,14 @@ class CalibrationWizard(QDialog):
             label.setText(f"<span style='color:{colour}'>{mark}</span> {text}")
 
     def _on_status(self, status: Status) -> None:
+        """A camera fault, or the camera lent to a call, ends a calibration at once (and the
+        picture's place says why, not "Waiting for the camera…")."""
+        if status.is_fault or status.kind == "lent":
+            self.picture.setText(status.message)
         if self._running and status.is_fault:
             self._fail(f"{status.message} {CAMERA_HINT}")
+        elif self._running and status.kind == "lent":
+            self._fail(f"{status.message} Calibrate once the call is over.")
 
     def _fail(self, reason: str) -> None:
         """Ends a calibration that cannot go on, with the reason and "Try again"."""

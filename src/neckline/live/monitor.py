@@ -307,6 +307,10 @@ class Monitor:
             elif command == "calibrate":
                 seconds = arg if isinstance(arg, float | int) else \
                     self.config.calibration.seconds
+                if self.source is not None and not self.source.live:
+                    # A video is calibrated on its first seconds, as `analyze --calibrate`
+                    # does, however long the wizard was read: it starts again from there.
+                    self._close_source()
                 self.engine.start_calibration(float(seconds))
             elif command == "cancel_calibration":
                 self.engine.cancel_calibration()

@@ -197,6 +197,15 @@ def _check_neutral(neutral: dict[str, float], settings: CalibrationConfig) -> No
         raise CalibrationError(
             f"Calibration refused: your head was tipped {abs(tilt):.0f} deg to the {side} "
             f"against {against}; sit with your head level and try again.")
+    lean = neutral.get("shoulder_roll")
+    if lean is not None and abs(lean) > settings.max_neutral_tilt_deg \
+            and abs(neutral["head_roll"]) > settings.max_neutral_tilt_deg \
+            and (lean > 0) == (neutral["head_roll"] > 0):
+        side = "left" if lean > 0 else "right"
+        raise CalibrationError(
+            f"Calibration refused: you were leaning {abs(lean):.0f} deg to the {side}, head "
+            "and shoulders together; sit upright and try again (if the camera itself is "
+            "tilted, level it).")
     turn = neutral.get("head_yaw")
     if turn is not None and abs(turn) > settings.max_neutral_turn_deg:
         side = "left" if turn > 0 else "right"
