@@ -210,3 +210,32 @@ def test_break_reminders_respect_pause_lock_quiet_hours_and_snooze(
     c.gate.quiet_start = c.gate.quiet_end = ""
     c._remind_break(due)
     assert len(c.delivery.toasts) == 1
+
+
+def test_a_shorter_interval_applies_to_the_running_stretch_at_once() -> None:
+    """Set to 1 minute, the first reminder came at the old 30; then an ignored one came
+    every 30 s."""
+    timer = BreakTimer(every_s=1800, break_s=120)
+    run(timer, [(300, True)])
+    timer.set_lengths(every_s=60, break_s=120)
+    events = run(timer, [(1000, True)], start=300)
+    assert [t for kind, t, _ in events if kind is REMINDER] == [300, 600, 900, 1200]
+
+
+def test_reminders_held_back_are_not_counted(qtbot: QtBot, make: Make, videos: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    """Statistics said 8 reminders where 5 were shown (three fell in a snooze)."""
+    import sqlite3
+
+    config = apply_overrides(Config(), {"breaks": {"every_min": 1.0}})
+    c = make(videos["upright"], config, history_path=tmp_path / "h.db", speed=8.0)
+    c.pausing.snooze(60)  # every reminder of this run falls in the snooze
+    due: list[DeskEvent] = []
+    c.worker.sample_ready.connect(lambda sample, _p: due.extend(
+        e for e in sample.desk_events if e.kind is REMINDER))
+    qtbot.waitUntil(lambda: bool(due), timeout=60000)  # a reminder fell due (at 1:00)
+    assert not c.delivery.toasts
+    c.shutdown()
+    with sqlite3.connect(tmp_path / "h.db") as connection:
+        reminders = connection.execute("SELECT SUM(reminders) FROM desk_stretches").fetchone()
+    assert (reminders[0] or 0) == 0

@@ -9,6 +9,7 @@ through ``alert_response`` so statistics can record it. Only the worker touches 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -213,13 +214,13 @@ class AppController(QObject):
         if sample.calibrated is not None:
             self._on_calibration(sample.calibrated)
         self.session.add_sample(sample, preview)
+        # The history counts what the user was shown: a reminder held back is not one.
+        told = tuple(e for e in sample.desk_events
+                     if e.kind is not DeskEventKind.REMINDER or self._remind_break(e))
         if self.recorder is not None:
-            self.recorder.add_sample(sample, self.now().timestamp())
+            self.recorder.add_sample(replace(sample, desk_events=told), self.now().timestamp())
         for alert in sample.alerts:
             self._on_alert(alert)
-        for event in sample.desk_events:
-            if event.kind is DeskEventKind.REMINDER:
-                self._remind_break(event)
 
     def _on_calibration(self, outcome: CalibrationOutcome) -> None:
         calibration = outcome.calibration
@@ -231,25 +232,26 @@ class AppController(QObject):
             self.window.show_notice(outcome.error)
 
     def _on_alert(self, alert: Alert) -> None:
+        if self.session.paused or not self.gate.allows(self.now()):
+            return  # quiet hours or snoozed: not shown, so not counted as an alert
         if self.recorder is not None:
             self.recorder.add_alert(alert, self.now().timestamp())
-        if self.session.paused or not self.gate.allows(self.now()):
-            self._record(alert, "no_response")  # quiet hours or snoozed: not shown
-            return
         title, text = alert_text(alert, self.config.camera.view)
         offered = catalogue().stretches.get(alert.stretches[0]) if alert.stretches else None
         if not self._tell(alert, title, text, offered.title if offered else None, "strained"):
             self._record(alert, "no_response")
 
-    def _remind_break(self, event: DeskEvent) -> None:
-        """A break is due: said as an alert is, offering a stretch for today's strains."""
+    def _remind_break(self, event: DeskEvent) -> bool:
+        """A break is due: said as an alert is, offering a stretch for today's strains;
+        whether it was (not in a pause, quiet hours or a snooze)."""
         if self.session.paused or self.session.held_for or not self.gate.allows(self.now()):
-            return
+            return False
         problem, stretch_id = stretch_for_break(self.session.tally.strained_by_problem)
         stretch = catalogue().stretches[stretch_id]
         text = break_text(event.at_desk_s, self.config.breaks.length_min, stretch.title, problem)
         self._tell(BreakOffer(event, problem, stretch_id), BREAK_TITLE, text, stretch.title,
                    "away")
+        return True
 
     def _tell(self, subject: Alert | BreakOffer, title: str, text: str,
               stretch_title: str | None, icon: DisplayState) -> bool:

@@ -4,7 +4,8 @@ A *stretch at the desk* starts when the user is first seen and lasts while they 
 absences shorter than the break length belong to it (a word with a colleague is not a break).
 An absence of at least the break length is a break: the stretch ends where the absence began
 and the next one starts when the user comes back. After ``every_s`` of one stretch a reminder
-is due; ignored, it comes again every ``again_s`` while the stretch goes on.
+is due; ignored, it comes again every ``again_s`` (half the length, at least 5 minutes) while
+the stretch goes on.
 
 Time the camera was off (a pause, a locked screen, a sleeping computer) is not seen. A locked
 screen or a sleeping computer for at least the break length counts as a break (people lock the
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+AGAIN_AT_LEAST_S = 300.0  # an ignored reminder never comes back sooner than this
 
 
 class DeskEventKind(StrEnum):
@@ -45,17 +48,24 @@ class BreakTimer:
 
     def __init__(self, *, every_s: float, break_s: float) -> None:
         self.every_s = self.break_s = self.again_s = 0.0
-        self.set_lengths(every_s=every_s, break_s=break_s)
         self.start: float | None = None  # the running stretch began here
         self.last_seen: float | None = None  # the user was last present here
         self._away_since: float | None = None
         self._next_reminder: float | None = None
+        self._reminded = False  # the running stretch has had a reminder
         self._pending: list[DeskEvent] = []
         self._lent_s = 0.0  # a call before any stretch: it starts one if the user is there
+        self.set_lengths(every_s=every_s, break_s=break_s)
 
     def set_lengths(self, *, every_s: float, break_s: float) -> None:
-        """New settings; a reminder already planned for the running stretch keeps its time."""
-        self.every_s, self.break_s, self.again_s = every_s, break_s, every_s / 2
+        """New settings, at once: a stretch not yet reminded of is reminded at its new
+        length (set to 1 minute, the first came at the old 30); an ignored reminder comes
+        again after half the length, and never sooner than ``AGAIN_AT_LEAST_S``."""
+        changed = every_s != self.every_s
+        self.every_s, self.break_s = every_s, break_s
+        self.again_s = max(every_s / 2, AGAIN_AT_LEAST_S)
+        if changed and self.start is not None and not self._reminded:
+            self._next_reminder = self.start + every_s
 
     @property
     def at_desk_s(self) -> float | None:
@@ -77,6 +87,7 @@ class BreakTimer:
             if t >= self._next_reminder:
                 events.append(DeskEvent(DeskEventKind.REMINDER, t, self.start, t - self.start))
                 self._next_reminder = t + self.again_s
+                self._reminded = True
         elif self.start is not None:
             if self._away_since is None:
                 self._away_since = t
@@ -116,4 +127,5 @@ class BreakTimer:
         end = self.last_seen if self.last_seen is not None else self.start
         event = DeskEvent(kind, t, self.start, end - self.start, away_s)
         self.start = self.last_seen = self._away_since = self._next_reminder = None
+        self._reminded = False
         return event
