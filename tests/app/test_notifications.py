@@ -14,6 +14,7 @@ from conftest import Make, alert
 from desktop import Desktop, desktop
 from neckline.app.notifier import DesktopNotifications
 from neckline.posture.messages import alert_text
+from neckline.stretches.catalogue import catalogue
 
 PICK_SNOOZE = "#!/bin/sh\ngrep -m1 Snooze\n"  # dunst's context menu, answered as a user would
 
@@ -75,8 +76,14 @@ def test_alerts_go_to_the_desktop_notifications_and_their_answers_come_back(
     assert calls.count("member=Notify") == 3
     assert 'string "neckline"' in calls and "neckline-strained.png" in calls
     title, text = alert_text(alert())
-    assert f'string "{title}"' in calls and f'string "{text}"' in calls
-    assert 'string "Show stretch"' in calls and 'string "Snooze 15 min"' in calls
+    offered = catalogue().stretches[alert().stretches[0]].title
+    assert f'string "{title}"' in calls and f'string "{text}\nTry: {offered}."' in calls
+    assert 'string "Snooze 15 min"' in calls
+    # dunst lists the click's action in its menu too: "Show stretch" once per notification.
+    assert calls.count('string "Show stretch"') == 3
+    # Left for the user to answer (no expiry), not recorded as "no response" after 15 s.
+    assert calls.count("int32 0\n") >= 3 and "int32 15000" not in calls
+    assert 'string "x-neckline.posture"' in calls and '"presence"' not in calls
 
 
 def test_without_a_notification_service_the_card_is_shown(
@@ -109,3 +116,33 @@ def test_a_notification_service_started_on_demand_is_used(
         assert dunstctl(d, "count", "displayed") == "1"
         dunstctl(d, "close")
         qtbot.waitUntil(lambda: [r for _, r in c.responses] == ["dismissed"], timeout=10000)
+
+
+def test_a_break_reminder_can_stay_until_answered(qtbot: QtBot, make: Make,
+                                                  videos: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    """breaks.keep_on_screen: an urgent notification, which dunst (like GNOME and KDE) leaves
+    on screen until it is answered."""
+    from neckline.config import Config, apply_overrides
+    from neckline.posture.breaks import DeskEvent, DeskEventKind
+
+    with desktop(tray=False, bus=True) as d:
+        address = d.env["DBUS_SESSION_BUS_ADDRESS"]
+        bus = QDBusConnection.connectToBus(address, f"neckline-test-{time.monotonic()}")
+        watch = subprocess.Popen(["dbus-monitor", "--address", address,
+                                  "interface='org.freedesktop.Notifications',member='Notify'"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            notifier = DesktopNotifications(icon_folder=tmp_path, bus=bus)
+            qtbot.waitUntil(notifier.available, timeout=20000)
+            c = make(videos["nobody"], apply_overrides(
+                Config(), {"breaks": {"keep_on_screen": True}}))
+            c.delivery.use_notifier(notifier)
+            assert c._remind_break(DeskEvent(DeskEventKind.REMINDER, 1800.0, 0.0, 1800.0))
+            qtbot.waitUntil(lambda: dunstctl(d, "count", "displayed") == "1", timeout=10000)
+            qtbot.wait(2000)
+            assert dunstctl(d, "count", "displayed") == "1"  # still there
+        finally:
+            watch.terminate()
+            calls = watch.communicate(timeout=10)[0]
+    assert 'string "urgency"\n         variant             byte 2' in calls

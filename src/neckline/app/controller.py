@@ -249,8 +249,8 @@ class AppController(QObject):
         problem, stretch_id = stretch_for_break(self.session.tally.strained_by_problem)
         stretch = catalogue().stretches[stretch_id]
         text = break_text(event.at_desk_s, self.config.breaks.length_min, stretch.title, problem)
-        self._tell(BreakOffer(event, problem, stretch_id), BREAK_TITLE, text, stretch.title,
-                   "away")
+        self._tell(BreakOffer(event, problem, stretch_id, self.config.breaks.keep_on_screen),
+                   BREAK_TITLE, text, stretch.title, "away")
         return True
 
     def _tell(self, subject: Alert | BreakOffer, title: str, text: str,

@@ -21,11 +21,13 @@ from neckline.posture.breaks import DeskEvent
 
 @dataclass(frozen=True)
 class BreakOffer:
-    """A break reminder as shown: the stretch it offers, for which of today's strains."""
+    """A break reminder as shown: the stretch it offers, for which of today's strains;
+    ``keep``: it stays on screen until answered (breaks.keep_on_screen)."""
 
     event: DeskEvent
     problem: str | None
     stretch_id: str
+    keep: bool = False
 
 
 class AlertDelivery(QObject):
@@ -66,8 +68,10 @@ class AlertDelivery(QObject):
         if sound:
             self.chime.play()
         style = self.style(style)
+        offer = f"\nTry: {stretch_title}." if stretch_title and stretch_title not in text else ""
         if style == "notification" and self.notifier.show(
-                subject, title, text, stretch=stretch_title is not None, icon=icon):
+                subject, title, text + offer, stretch=stretch_title is not None, icon=icon,
+                keep=_kept(subject)):
             self._sent[id(subject)] = (subject, title, text, stretch_title, icon)
             return True  # the answer comes by signal
         if style in ("tray", "both") and self.tray is not None:
@@ -111,7 +115,8 @@ class AlertDelivery(QObject):
         would not be asked) it is shown inside neckline's own window: a window of its own
         would take the keyboard there."""
         inside = self.window if on_wayland() else None
-        toast = Toast(subject, title, text, stretch_title, icon, inside=inside)
+        toast = Toast(subject, title, text, stretch_title, icon, inside=inside,
+                      stays=_kept(subject))
         self.toasts.append(toast)
         toast.responded.connect(lambda _r, t=toast: self._forget(t))
         toast.show_in_corner()
@@ -131,3 +136,8 @@ class AlertDelivery(QObject):
         subject = toast.subject
         assert isinstance(subject, Alert | BreakOffer)
         self._emit(subject, response)
+
+
+def _kept(subject: object) -> bool:
+    """Whether ``subject`` stays on screen until answered (a break reminder, if chosen)."""
+    return isinstance(subject, BreakOffer) and subject.keep

@@ -31,7 +31,13 @@ SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 UINT = QMetaType.fromName(b"uint").id()  # D-Bus types the call's signature needs
 STRINGS = QMetaType.fromName(b"QStringList").id()
-SHOWN_MS = 15000  # as the alert card: long enough to read, gone without a click
+BYTE = QMetaType.fromName(b"uchar").id()
+# Left for the user to answer: where the service honours it (dunst, KDE) it stays until then;
+# GNOME keeps it in its message list. (It used to expire after 15 s, counted "no response".)
+NEVER_EXPIRES = 0
+# Services that list every action, the click's own ("default") included, in a menu: there
+# "Show stretch" is offered once, as that default.
+MENU_SERVERS = ("dunst", "mako")
 REPLY_MS = 5000  # a service started on demand answers within this; a hung one never does
 
 # Actions: key, label. "default" is what a click on the notification itself does.
@@ -68,6 +74,7 @@ class DesktopNotifications(QObject):
         self._early: dict[int, Response] = {}  # answers that came before their number
         self._running = False  # the service's name has an owner now
         self._on_demand = False  # the bus starts the service when it is first called
+        self._server = ""  # the service's name for itself ("dunst", "gnome-shell"...)
         if self.bus.isConnected():
             for signal, slot in (("ActionInvoked", self._on_action),
                                  ("NotificationClosed", self._on_closed),
@@ -78,6 +85,7 @@ class DesktopNotifications(QObject):
             self._watcher.serviceOwnerChanged.connect(self._owner_changed)
             self._ask_bus("NameHasOwner", [SERVICE], self._has_owner)
             self._ask_bus("ListActivatableNames", [], self._activatable_names)
+            self._call(SERVICE, PATH, SERVICE, "GetServerInformation", [], self._server_info)
 
     def available(self) -> bool:
         """A notification service runs on the session bus, or the bus starts one on demand
@@ -86,20 +94,24 @@ class DesktopNotifications(QObject):
         return self.bus.isConnected() and (self._running or self._on_demand)
 
     def show(self, subject: object, title: str, text: str, *, stretch: bool,
-             icon: DisplayState = "strained") -> bool:
+             icon: DisplayState = "strained", keep: bool = False) -> bool:
         """Sends a notification for ``subject`` with the state icon ``icon``, offering "Show
         stretch" if ``stretch``; False when no service is there (the caller shows the card).
         A service that then fails to take it is told by ``refused``."""
         if not self.available():
             return False
-        offered = ACTIONS if stretch else ACTIONS[2:]  # no stretch: only Snooze
+        offered: tuple[tuple[str, str], ...] = ACTIONS if stretch else ACTIONS[2:]  # no stretch
+        if stretch and self._server in MENU_SERVERS:  # the click's own action is listed
+            offered = (ACTIONS[0], ACTIONS[2])
         actions = [part for action in offered for part in action]
-        hints = {"desktop-entry": "neckline", "category": "presence"}
+        # Urgency 2 (critical) stays up until answered on GNOME, KDE and dunst.
+        hints = {"desktop-entry": "neckline", "category": "x-neckline.posture",
+                 "urgency": QDBusArgument(2 if keep else 1, BYTE)}
         if icon not in self._icons:
             self._icons[icon] = _icon_file(self._icon_folder, icon) if self._icon_folder else ""
         self._call(SERVICE, PATH, SERVICE, "Notify",
                    ["neckline", QDBusArgument(0, UINT), self._icons[icon], title, text,
-                    QDBusArgument(actions, STRINGS), hints, SHOWN_MS],
+                    QDBusArgument(actions, STRINGS), hints, NEVER_EXPIRES],
                    lambda reply: self._notified(subject, reply))
         return True
 
@@ -146,6 +158,13 @@ class DesktopNotifications(QObject):
 
     def _owner_changed(self, _name: str, _old: str, new: str) -> None:
         self._running = bool(new)
+        if new:  # another service now: ask who it is
+            self._call(SERVICE, PATH, SERVICE, "GetServerInformation", [], self._server_info)
+
+    def _server_info(self, reply: QDBusMessage) -> None:
+        arguments = reply.arguments() if reply.type() == \
+            QDBusMessage.MessageType.ReplyMessage else []
+        self._server = str(arguments[0]).lower() if arguments else ""
 
     @pyqtSlot(QDBusMessage)
     def _on_action(self, message: QDBusMessage) -> None:

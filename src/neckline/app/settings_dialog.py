@@ -70,6 +70,7 @@ LABELS = {
     "breaks.remind": "Remind me to take a short break",
     "breaks.every_min": "after this long at the desk",
     "breaks.length_min": "being away this long counts as the break",
+    "breaks.keep_on_screen": "Keep the reminder on screen until I answer it",
     # Each check as a sentence: "<rule words> [threshold] for [seconds]".
     **{f"alerts.{p.id}.threshold": f"{p.rule_words} (the number)" for p in REGISTRY.values()},
     **{f"alerts.{p.id}.dwell_s": f"{p.rule_words} (how long)" for p in REGISTRY.values()},
@@ -246,6 +247,10 @@ class SettingsDialog(QDialog):
             minutes.setDecimals(1 if name == "length_min" else 0)
             self._field(key, minutes)
             form.addRow(LABELS[key], minutes)
+        keep = QCheckBox(LABELS["breaks.keep_on_screen"])
+        keep.setChecked(b.keep_on_screen)
+        self._field("breaks.keep_on_screen", keep)
+        form.addRow(keep)
         return box
 
     def _strictness_box(self) -> QGroupBox:

@@ -23,7 +23,7 @@ class Toast(QWidget):
 
     def __init__(self, subject: object, title: str, text: str,
                  stretch_title: str | None = None, icon: DisplayState = "strained", *,
-                 inside: QWidget | None = None) -> None:
+                 inside: QWidget | None = None, stays: bool = False) -> None:
         """``subject``: what the card is about (an alert or a break reminder), handed back
         with the response; ``icon``: the state icon it shows; ``inside``: a window to show
         it in (where a window of its own would take the keyboard) instead of on its own."""
@@ -87,7 +87,8 @@ class Toast(QWidget):
         self.setFixedWidth(380)
         self._answered = False
         self._drag_from: QPoint | None = None
-        QTimer.singleShot(AUTO_HIDE_MS, lambda: self.respond("no_response"))
+        if not stays:  # (one kept on screen waits for its answer)
+            QTimer.singleShot(AUTO_HIDE_MS, lambda: self.respond("no_response"))
 
     def show_in_corner(self) -> None:
         self.adjustSize()

@@ -210,11 +210,16 @@ class BreaksConfig:
     every_min: float = _opt(30.0, "Minutes at the desk before a break is due (Stanford EHS and "
                             "the University of Iowa's Healthier Workforce Center advise a "
                             "2-minute break or change of task every 30 minutes). An ignored "
-                            "reminder comes again after half this time.", lo=1.0, hi=240.0,
+                            "reminder comes again after half this time (5 minutes at the "
+                            "least).", lo=1.0, hi=240.0,
                             title="after this long at the desk")
     length_min: float = _opt(2.0, "Minutes away from the desk (or with the screen locked) that "
                              "count as a break; shorter absences are part of the stretch.",
                              lo=0.5, hi=30.0, title="being away this long counts as the break")
+    keep_on_screen: bool = _opt(False, "Keep a break reminder on screen until you answer it, "
+                                "as a break timer does (an urgent notification: GNOME, KDE and "
+                                "dunst leave it up; the card stays).",
+                                title="Keep the reminder on screen until I answer it")
 
 
 @dataclass(frozen=True)
