@@ -162,3 +162,39 @@ def test_a_history_file_replaced_meanwhile_is_read_anew(qtbot: QtBot, tmp_path: 
     read(qtbot, window)
     assert window.pages.currentIndex() == 0
     assert window.stats is not None and window.stats.total("good_s") > 0
+
+
+def test_the_window_and_stats_agree_on_every_figure_they_both_show(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """`stats` said "11 min of 21 min in view" and two lines later "of 22": the window and the
+    command now count time at the desk the same way, to the second."""
+    import re
+
+    from neckline.commands.cli import main
+
+    path = tmp_path / "h.db"
+    samples = morning()
+    samples += [(s, t + 7200) for s, t in morning()]  # a second session at 11:00
+    record(path, samples, [Alert(70.0, "head_tilt", 60.0, 15.0)])
+    window = StatsWindow(path, today=lambda: date(2026, 3, 4))
+    qtbot.addWidget(window)
+    read(qtbot, window)
+    stats = window.stats
+    assert stats is not None
+    good, watched = stats.total("good_s"), stats.total("good_s") + stats.total("strained_s")
+    assert watched - good == pytest.approx(60.0, abs=0.5)  # 2 x 30 s strained, to the second
+    summary = re.sub("<[^>]+>", "", window.summary.text())
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["stats", "--db", str(path), "--from", "2026-03-02", "--to",
+                     "2026-03-04"]) == 0
+    text = out.getvalue()
+    from neckline.posture.messages import clock_words
+
+    for figure in (f"{clock_words(good)} of {clock_words(watched)}", f"{good / watched:.0%}"):
+        assert figure in summary and figure in text, (figure, summary, text)
+    assert "Stretches done: 1" in summary and "Stretches done: 1" in text
+    assert f"good of {clock_words(watched)} at the desk" in text  # the day's line: the same

@@ -111,10 +111,11 @@ def test_migration_from_the_first_schema(tmp_path: Path) -> None:
     old.close()
     with HistoryDB.open(path) as db:
         c = db.connection
-        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert c.execute("SELECT kind FROM sessions").fetchone()[0] == "app"
         assert c.execute("SELECT COUNT(*) FROM stretches").fetchone()[0] == 0
         assert c.execute("SELECT COUNT(*) FROM desk_stretches").fetchone()[0] == 0
+        assert c.execute("SELECT COUNT(*) FROM lent").fetchone()[0] == 0  # version 5
         stats = compute_stats(c, date(2026, 3, 2), date(2026, 3, 2))  # from the new rollups
     assert stats.days[0].good_s == 50 and stats.days[0].alerts["no_response"] == 1
     assert stats.heatmap[0][9] == pytest.approx(10 / 60)
@@ -320,7 +321,7 @@ def test_stats_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--from", "2026-03-01", "--to", "2026-03-07", "--db",
                  str(db_path)]) == 0
     text = capsys.readouterr().out
-    assert "Good posture: 2 min of 2 min in view (80%)" in text
+    assert "Good posture: 2 min of 2 min at the desk (80%)" in text
     assert "Mon 2026-03-02" in text
     assert main(["stats", "--from", "2026-03-02", "--to", "2026-03-02", "--json", "--db",
                  str(db_path)]) == 0

@@ -25,6 +25,7 @@ class AppState:
     onboarded: bool = False
     paused_until: datetime | None = None
     windows: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # x, y, w, h
+    told_tray: bool = False  # the first close to the tray has been explained
 
     @classmethod
     def load(cls, now: datetime | None = None) -> AppState:
@@ -35,7 +36,7 @@ class AppState:
             if not isinstance(data, dict):
                 return cls()
             return cls(data.get("onboarded") is True, _pause(data.get("paused_until"), now),
-                       _windows(data.get("windows")))
+                       _windows(data.get("windows")), data.get("told_tray") is True)
         except (OSError, ValueError):
             return cls()
 
@@ -47,6 +48,7 @@ class AppState:
             "onboarded": self.onboarded,
             "paused_until": self.paused_until.isoformat() if self.paused_until else None,
             "windows": {name: list(g) for name, g in self.windows.items()},
+            "told_tray": self.told_tray,
         })
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

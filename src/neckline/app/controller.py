@@ -48,7 +48,7 @@ from neckline.posture.breaks import DeskEvent, DeskEventKind
 from neckline.posture.calibration import CalibrationOutcome
 from neckline.posture.engine import Sample
 from neckline.posture.messages import BREAK_TITLE, alert_text, break_text
-from neckline.stretches.catalogue import catalogue, stretch_for_break, stretches_for
+from neckline.stretches.catalogue import catalogue, stretch_for_break
 
 from .worker import MonitorThread
 
@@ -129,6 +129,7 @@ class AppController(QObject):
             session.view_changed.connect(
                 lambda d, detail, _headline: tray.show_state(d, self.session.paused, detail))
             session.snooze_changed.connect(tray.show_snooze)
+            w.hidden_to_tray.connect(lambda: tray.window_hidden(self.state, self._save_state))
         worker.sample_ready.connect(self._on_sample)
         worker.status_changed.connect(session.set_status)
         worker.status_changed.connect(self.recording.on_status)
@@ -226,7 +227,7 @@ class AppController(QObject):
         calibration = outcome.calibration
         if calibration is not None:
             self.session.set_calibration(calibration)
-            if self.recorder is not None and not outcome.loaded:
+            if self.recorder is not None:  # (a loaded one too: the session was judged by it)
                 self.recorder.set_calibration(calibration)
         if outcome.error is not None and self.wizard is None:
             self.window.show_notice(outcome.error)
@@ -371,13 +372,9 @@ class AppController(QObject):
             self.settings.show_picture(preview, self.window.mirror)
 
     def show_example_alert(self) -> None:
-        """An alert as real ones will come, the way they will come (from Settings); not
-        recorded, no effect."""
-        example = Alert(self.now().timestamp(), "head_tilt", 60.0, 14.0,
-                        stretches_for("head_tilt"))
+        """An alert as real ones will come (from Settings, in the style chosen there)."""
         values = self.settings.values()["app"] if self.settings is not None else {}
-        self.delivery.example(example, *alert_text(example, self.config.camera.view),
-                              catalogue().stretches[example.stretches[0]].title,
+        self.delivery.example(self.now().timestamp(), self.config.camera.view,
                               style=values.get("alert_style", self.config.app.alert_style),
                               sound=values.get("sound", False))
 

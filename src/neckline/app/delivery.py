@@ -15,8 +15,11 @@ from neckline.app.session import DisplayState
 from neckline.app.sound import Chime
 from neckline.app.toast import Toast
 from neckline.app.tray import Tray
+from neckline.config import View
 from neckline.posture.alerts import Alert, Response
 from neckline.posture.breaks import DeskEvent
+from neckline.posture.messages import alert_text
+from neckline.stretches.catalogue import catalogue, stretches_for
 
 
 @dataclass(frozen=True)
@@ -102,11 +105,14 @@ class AlertDelivery(QObject):
         if sent is not None:
             self._answered_card(*sent)
 
-    def example(self, subject: Alert, title: str, text: str, stretch_title: str | None, *,
-                style: str, sound: bool) -> None:
-        """An alert as real ones will come (from Settings); its answer goes nowhere."""
+    def example(self, when: float, view: View, *, style: str, sound: bool) -> None:
+        """An alert as real ones will come, the way they will come (from Settings, in the
+        ``style`` shown there); its answer goes nowhere: not recorded, no effect."""
+        subject = Alert(when, "head_tilt", 60.0, 14.0, stretches_for("head_tilt"))
         self._examples.add(id(subject))
-        self.tell(subject, title, text, stretch_title, "strained", style=style, sound=sound)
+        self.tell(subject, *alert_text(subject, view),
+                  catalogue().stretches[subject.stretches[0]].title, "strained", style=style,
+                  sound=sound)
 
     def card(self, subject: Alert | BreakOffer, title: str, text: str,
              stretch_title: str | None, icon: DisplayState = "strained") -> Toast:

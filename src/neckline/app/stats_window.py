@@ -216,6 +216,12 @@ class StatsWindow(QWidget):
         self.good_plot.addItem(pg.BarGraphItem(x=x + 0.2, height=good, width=0.38, brush=GREEN,
                                                name="this period"))
         self.good_plot.getAxis("bottom").setTicks([ticks])
+        # Minutes from 0 up (a few minutes used to give an axis from -0.4 to 0.4), and every
+        # day's label inside the view (the first one fell off its edge).
+        top = max(float(good.max(initial=0)), float(previous.max(initial=0)))
+        self.good_plot.setYRange(0, max(1.0, top), padding=0.05)
+        days_range = (-0.6, len(stats.days) - 0.4)
+        self.good_plot.setXRange(*days_range, padding=0)
 
         self.heatmap_plot.clear()
         heat = np.array(stats.heatmap, dtype=float)  # [day][hour]
@@ -237,6 +243,7 @@ class StatsWindow(QWidget):
             width=[minutes[p] for p in PROBLEMS], brush=AMBER))
         self.problem_plot.getAxis("left").setTicks([[(i, REGISTRY[p].gauge)
                                                      for i, p in enumerate(PROBLEMS)]])
+        self.problem_plot.setXRange(0, max(1.0, max(minutes.values())), padding=0.05)
 
         self.alert_plot.clear()
         bottom = np.zeros(len(stats.days))
@@ -254,6 +261,7 @@ class StatsWindow(QWidget):
         self.alert_plot.getAxis("left").setTicks([[(v, str(v))
                                                    for v in range(0, most + step + 1, step)]])
         self.alert_plot.setYRange(0, max(1, most), padding=0.05)
+        self.alert_plot.setXRange(*days_range, padding=0)
 
         for plot, metrics in ((self.trend_plot, ANGLE_METRICS),
                               (self.forward_plot, ("forward_head",))):
@@ -266,6 +274,11 @@ class StatsWindow(QWidget):
                     plot.plot(x, values, pen=pg.mkPen(colour, width=2), symbol="o",
                               symbolSize=5, symbolBrush=colour, connect="finite")
             plot.getAxis("bottom").setTicks([ticks])
+            plot.setXRange(*days_range, padding=0)
+        # Before any calibration the measures are against a level head, not a neutral.
+        self.trend_plot.setTitle("Daily average against your neutral (°)" if stats.calibrated
+                                 else "Daily average, not calibrated yet: against a level "
+                                 "head (°)")
         self.summary.setText(_summary(stats, self.goal_percent))
 
     # -- export ------------------------------------------------------------------------------

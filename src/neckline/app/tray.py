@@ -9,6 +9,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QMenu, QSystemTrayIcon
 
+from neckline.app.appstate import AppState
 from neckline.app.icons import state_icon
 from neckline.app.session import DisplayState
 from neckline.posture.messages import STATE_WORDS
@@ -86,6 +87,16 @@ class Tray(QObject):
         said = getattr(self, "_snooze_words", "")
         self.icon.setToolTip(f"neckline: {getattr(self, '_state_words', '')}"
                              + (f"\n{said}" if said else ""))
+
+    def window_hidden(self, state: AppState, save: Callable[[], None]) -> None:
+        """The window was closed: the first time ever, the tray says where neckline went."""
+        if state.told_tray:
+            return
+        state.told_tray = True
+        save()
+        self.message("neckline goes on in the tray",
+                     "Closing the window keeps neckline watching. Click its icon here to "
+                     "bring the window back; Quit is in its menu.", "good")
 
     def message(self, title: str, text: str, icon: DisplayState) -> None:
         self.icon.showMessage(title, text, state_icon(icon), 15000)

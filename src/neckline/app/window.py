@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
     statistics_requested = pyqtSignal()
     preview_toggled = pyqtSignal(bool)
     closing = pyqtSignal()
+    hidden_to_tray = pyqtSignal()  # closed while a tray holds the app: it goes on there
     quit_requested = pyqtSignal()  # Ctrl+Q
 
     def __init__(self, show_preview: bool = True, mirror: bool = True) -> None:
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
         if event is not None:
             event.ignore()  # closing hides to the tray; Quit is in the tray menu
         self.hide()
+        self.hidden_to_tray.emit()
 
 
 def _draw_landmarks(image: QImage, body: Body, state: DisplayState, mirror: bool = True

@@ -17,7 +17,7 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
     share, before = stats.good_share, stats.previous_good_share
     watched = stats.total("good_s") + stats.total("strained_s")
     line = (f"Good posture: {clock_words(stats.total('good_s'))} of {clock_words(watched)} "
-            f"in view ({share:.0%})" if share is not None else "Good posture: —")
+            f"at the desk ({share:.0%})" if share is not None else "Good posture: —")
     if before is not None and share is not None:
         line += (f"; previous {span} days {before:.0%} "
                  f"({100 * (share - before):+.0f} points)")
@@ -45,7 +45,7 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
         bar = "#" * round(10 * day_share) + "." * (10 - round(10 * day_share)) \
             if day_share is not None else " " * 10
         lines.append(f"  {d.day:%a %Y-%m-%d}  [{bar}] {clock_words(d.good_s):>12} good of "
-                     f"{clock_words(d.present_s)} in view; {d.breaks} "
+                     f"{clock_words(d.good_s + d.strained_s)} at the desk; {d.breaks} "
                      f"break{'s' * (d.breaks != 1)}, longest at the desk "
                      f"{clock_words(d.longest_at_desk_s)}")
     return "\n".join(lines)

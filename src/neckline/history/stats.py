@@ -33,6 +33,7 @@ class DayStats:
     longest_at_desk_s: float = 0.0  # the longest stretch at the desk begun that day
     break_reminders: int = 0
     lent_s: float = 0.0  # the camera lent to another program (a video call)
+    calibrated: bool = False  # a session that day measured against a calibrated neutral
     means: dict[str, float | None] = field(default_factory=lambda: dict.fromkeys(METRICS))
 
     @property
@@ -68,6 +69,11 @@ class Stats:
     heatmap: list[list[float]]  # [day][hour] strained minutes
     longest_good_streak_min: int
     skipped: int = 0  # damaged rows left out (see compute_stats)
+
+    @property
+    def calibrated(self) -> bool:
+        """Some of the period was measured against a calibrated neutral."""
+        return any(d.calibrated for d in self.days)
 
     @property
     def empty(self) -> bool:
@@ -253,6 +259,13 @@ def compute_stats(connection: sqlite3.Connection, start: date, end: date) -> Sta
             skipped += 1
             continue
         d.lent_s = seconds
+    for (day_text,) in connection.execute(
+            "SELECT DISTINCT minutes.day FROM minutes JOIN sessions ON sessions.id = "
+            "minutes.session_id WHERE sessions.calibration_id IS NOT NULL AND minutes.day "
+            "BETWEEN ? AND ?", bounds):
+        d = _on(days, day_text)
+        if d is not None:
+            d.calibrated = True
     ordered = list(days)
     index = {d: i for i, d in enumerate(ordered)}
     heatmap = [[0.0] * 24 for _ in ordered]
