@@ -101,13 +101,18 @@ def desktop(*, tray: bool = True, bus: bool = False, notifications: bool = True,
                 time.sleep(0.3)
         yield d
     finally:
-        for process in reversed(d.processes):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-            if process.stdout is not None:
-                process.stdout.close()
+        stop(d.processes)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ends ``processes``, the last started first: politely, then for good."""
+    for process in reversed(processes):
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 

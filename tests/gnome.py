@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop import stop
+
 TOOLS = Path(__file__).with_name("gnome_tools.py")
 SYSTEM_PYTHON = "/usr/bin/python3"  # with python3-gi, which the venv has not
 SYSTEM_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -140,13 +142,7 @@ def gnome(shots: Path, size: str = "1280x752") -> Iterator[Gnome]:
     finally:
         if shell is not None:  # the shell and everything its session bus started
             _end_session(shell)
-        for process in reversed(g.processes):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop(g.processes)
         doc = runtime / "doc"  # the document portal's FUSE mount
         if doc.is_mount():
             subprocess.run(["fusermount3", "-uz", str(doc)], check=False, capture_output=True)

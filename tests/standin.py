@@ -26,6 +26,13 @@ from neckline.errors import SourceError
 HOLDER = Path(__file__).with_name("holder.py")
 
 
+def device_file(folder: Path) -> Path:
+    """A stand-in device node: a real file, as the camera's /dev/video0 is."""
+    path = folder / "video0"
+    path.write_bytes(b"\0" * 16)
+    return path
+
+
 class StandInCamera(DeviceSource):
     """Frames of ``video`` (looped) while holding ``device`` open and streaming from it.
     ``closed_at`` is time.monotonic() right after the device's descriptor was closed."""

@@ -23,14 +23,12 @@ from neckline.capture.lending import (
     lent_words,
     returning_words,
 )
-from standin import Holder
+from standin import Holder, device_file
 
 
 @pytest.fixture
 def device(tmp_path: Path) -> Path:
-    path = tmp_path / "video0"
-    path.write_bytes(b"\0" * 16)
-    return path
+    return device_file(tmp_path)
 
 
 @pytest.fixture

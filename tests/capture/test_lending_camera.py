@@ -15,7 +15,7 @@ from neckline.capture.demo import Person, grace_hopper, write_video
 from neckline.capture.lending_camera import LendingCamera
 from neckline.capture.sources import Frame
 from neckline.errors import SourceError
-from standin import Holder, StandInCamera
+from standin import Holder, StandInCamera, device_file
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def device(tmp_path: Path) -> Path:
-    path = tmp_path / "video0"
-    path.write_bytes(b"\0" * 16)
-    return path
+    return device_file(tmp_path)
 
 
 @pytest.fixture
