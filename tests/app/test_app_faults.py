@@ -143,6 +143,9 @@ def test_a_hung_notification_service_never_holds_the_app(qtbot: QtBot, make: Mak
         c.delivery.use_notifier(notifier)
         dunst = next(p for p in d.processes if p.args[0] == "dunst")
         dunst.send_signal(signal.SIGSTOP)
+        stat = Path(f"/proc/{dunst.pid}/stat")
+        qtbot.waitUntil(lambda: stat.read_text().rsplit(")", 1)[1].split()[0] == "T",
+                        timeout=5000)  # stopped for sure before the alert
         try:
             started = time.monotonic()
             c._on_alert(alert())

@@ -74,7 +74,8 @@ class DesktopNotifications(QObject):
         self._early: dict[int, Response] = {}  # answers that came before their number
         self._running = False  # the service's name has an owner now
         self._on_demand = False  # the bus starts the service when it is first called
-        self._server = ""  # the service's name for itself ("dunst", "gnome-shell"...)
+        # The running service's name for itself ("dunst", "gnome-shell"...); None until known.
+        self._server: str | None = None
         if self.bus.isConnected():
             for signal, slot in (("ActionInvoked", self._on_action),
                                  ("NotificationClosed", self._on_closed),
@@ -85,13 +86,13 @@ class DesktopNotifications(QObject):
             self._watcher.serviceOwnerChanged.connect(self._owner_changed)
             self._ask_bus("NameHasOwner", [SERVICE], self._has_owner)
             self._ask_bus("ListActivatableNames", [], self._activatable_names)
-            self._call(SERVICE, PATH, SERVICE, "GetServerInformation", [], self._server_info)
 
     def available(self) -> bool:
         """A notification service runs on the session bus, or the bus starts one on demand
         (mako or dunst under sway and other window managers: the first notification starts
         it), as last heard from the bus: its owner changes are followed as they happen."""
-        return self.bus.isConnected() and (self._running or self._on_demand)
+        return self.bus.isConnected() and (self._on_demand or (
+            self._running and self._server is not None))
 
     def show(self, subject: object, title: str, text: str, *, stretch: bool,
              icon: DisplayState = "strained", keep: bool = False) -> bool:
@@ -148,8 +149,16 @@ class DesktopNotifications(QObject):
                    method, args, then)
 
     def _has_owner(self, reply: QDBusMessage) -> None:
-        if reply.type() == QDBusMessage.MessageType.ReplyMessage and reply.arguments():
-            self._running = self._running or bool(reply.arguments()[0])
+        if reply.type() == QDBusMessage.MessageType.ReplyMessage and reply.arguments() \
+                and reply.arguments()[0] and not self._running:
+            self._running = True
+            self._ask_who()
+
+    def _ask_who(self) -> None:
+        """The running service's name for itself (asked of a running one only: the call
+        would start one that runs on demand)."""
+        self._server = None
+        self._call(SERVICE, PATH, SERVICE, "GetServerInformation", [], self._server_info)
 
     def _activatable_names(self, reply: QDBusMessage) -> None:
         names = reply.arguments()[0] if reply.type() == QDBusMessage.MessageType.ReplyMessage \
@@ -159,7 +168,7 @@ class DesktopNotifications(QObject):
     def _owner_changed(self, _name: str, _old: str, new: str) -> None:
         self._running = bool(new)
         if new:  # another service now: ask who it is
-            self._call(SERVICE, PATH, SERVICE, "GetServerInformation", [], self._server_info)
+            self._ask_who()
 
     def _server_info(self, reply: QDBusMessage) -> None:
         arguments = reply.arguments() if reply.type() == \
