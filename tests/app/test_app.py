@@ -726,3 +726,30 @@ def test_a_video_is_calibrated_on_its_first_seconds_however_long_one_reads(
                     timeout=30000)
     assert wizard.failure is None and wizard.calibration is not None
     assert abs(wizard.calibration.neutral["head_roll"]) < 4.0  # upright, not the 16 deg tilt
+
+
+def test_a_card_can_be_dragged_and_one_inside_a_window_stays_in_it(qtbot: QtBot) -> None:
+    """The card moves with the pointer (where the desktop does not move it itself); on
+    Wayland it is shown inside neckline's window (a window of its own would take the
+    keyboard there) and can be dragged only within it."""
+    from neckline.app.toast import Toast
+
+    card = Toast(object(), "Head tilted", "For a minute.", "Side bend")
+    qtbot.addWidget(card)
+    card.show_in_corner()
+    start = card.pos()
+    qtbot.mousePress(card, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    qtbot.mouseMove(card, QPoint(60, 50))
+    qtbot.mouseRelease(card, Qt.MouseButton.LeftButton, pos=QPoint(60, 50))
+    assert card.pos() != start
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(700, 500)
+    window.show()
+    inside = Toast(object(), "Head tilted", "For a minute.", "Side bend", inside=window)
+    inside.show_in_corner()
+    assert inside.parentWidget() is window and not inside.isWindow()
+    assert window.rect().contains(inside.geometry())
+    qtbot.mousePress(inside, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    qtbot.mouseMove(inside, QPoint(900, 900))  # far beyond the window
+    assert window.rect().contains(inside.geometry())
