@@ -13,6 +13,7 @@ from neckline.app.activation import on_wayland
 from neckline.app.appstate import AppState
 
 FIT = 0.9  # a new window takes at most this share of the screen's free area
+WAYLAND_PANELS_PX = 112  # what panels and a title bar may take of a Wayland screen's height
 
 
 def place(window: QWidget, name: str, state: AppState, near: QWidget | None = None) -> None:
@@ -67,10 +68,12 @@ def _screen_of(widget: QWidget | None) -> QScreen | None:
 def fit_on_screen(window: QWidget, width: int, height: int) -> None:
     """Sizes ``window`` to ``width`` x ``height``, or less where its screen's free area (the
     screen less panels and docks) is smaller: at most ``FIT`` of it. (On Wayland the free area
-    is not told: it is the whole screen, so ``height`` leaves room for a panel by itself.)"""
+    is not told: it is the whole screen, so ``WAYLAND_PANELS_PX`` are left for panels.)"""
     screen = _screen_of(window.parentWidget())
     if screen is not None:
         area = screen.availableGeometry()
         width = min(width, int(area.width() * FIT))
         height = min(height, int(area.height() * FIT))
+        if on_wayland():  # the whole screen: room for a top bar, a dock and the title bar
+            height = min(height, area.height() - WAYLAND_PANELS_PX)
     window.resize(width, height)

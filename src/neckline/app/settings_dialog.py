@@ -111,7 +111,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        fit_on_screen(self, 680, 640)
+        fit_on_screen(self, 680, 760)
 
     # -- the first page ---------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from neckline.app.placement import fit_on_screen
 from neckline.app.stats_reader import Reading, StatsReader
 from neckline.app.theme import is_dark
 from neckline.config import PROBLEMS, REGISTRY
-from neckline.history.report import breaks_words, lent_words
+from neckline.history.report import breaks_words, lent_words, points_words
 from neckline.history.stats import RESPONSES, Stats
 from neckline.posture.messages import clock_words
 
@@ -146,7 +146,7 @@ class StatsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.pages, 1)
-        fit_on_screen(self, 1000, 640)
+        fit_on_screen(self, 1000, 760)
         self.show_period("week")
 
     # -- choosing the range ------------------------------------------------------------------
@@ -353,7 +353,7 @@ def _summary(stats: Stats, goal_percent: float) -> str:
             f"({clock_words(stats.total('good_s'))} of {clock_words(watched)})"
             if share is not None else "No time in view in this period")
     if share is not None and before is not None:
-        text += f", {100 * (share - before):+.0f} points against the period before"
+        text += f", {points_words(share, before)} against the period before"
     responses = stats.responses()
     streak = stats.longest_good_streak_min
     streak_words = f"{streak} min" if streak else \

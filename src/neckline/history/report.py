@@ -20,7 +20,7 @@ def stats_text(stats: Stats, goal_percent: float | None = None) -> str:
             f"at the desk ({share:.0%})" if share is not None else "Good posture: —")
     if before is not None and share is not None:
         line += (f"; previous {span} days {before:.0%} "
-                 f"({100 * (share - before):+.0f} points)")
+                 f"({points_words(share, before)})")
     lines.append(line + ".")
     if goal_percent is not None:
         lines.append(stats.goal(goal_percent).words())
@@ -67,3 +67,10 @@ def lent_words(stats: Stats) -> str:
     desk for breaks, and neither good nor strained posture."""
     return (f"On calls (the camera lent to another program): "
             f"{clock_words(stats.total('lent_s'))}")
+
+
+def points_words(share: float, before: float) -> str:
+    """The change between two shares in percentage points: "+4 points", "-2 points", or "the
+    same" (never "-0 points")."""
+    points = round(100 * (share - before))
+    return f"{points:+d} points" if points else "the same"
