@@ -19,6 +19,7 @@ from PyQt6.QtNetwork import QLocalSocket
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDoubleSpinBox,
     QLineEdit,
     QTabWidget,
@@ -342,6 +343,15 @@ def test_scrolling_past_a_settings_field_does_not_change_it(
     qtbot.waitUntil(spin.hasFocus, timeout=5000)
     wheel()
     assert spin.value() != before  # clicked into, the wheel turns it
+    # A list on the first page too: scrolling past "Where the camera is" turned it to "side".
+    tabs.setCurrentIndex(0)
+    view = dialog.fields["camera.view"]
+    assert isinstance(view, QComboBox)
+    QApplication.sendEvent(view, QWheelEvent(
+        QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, -120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False))
+    assert view.currentData() == "front"
 
 
 def test_enter_on_the_first_page_of_the_wizard_goes_on(qtbot: QtBot, make: Make,
@@ -753,3 +763,17 @@ def test_a_card_can_be_dragged_and_one_inside_a_window_stays_in_it(qtbot: QtBot)
     qtbot.mousePress(inside, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     qtbot.mouseMove(inside, QPoint(900, 900))  # far beyond the window
     assert window.rect().contains(inside.geometry())
+
+
+def test_no_alert_while_the_wizard_is_open(qtbot: QtBot, make: Make,
+                                          videos: dict[str, Path]) -> None:
+    """A new user reading the first-run wizard got a head-tilt alert judged against a level
+    head, whose cooldown then held back the first alert after calibrating."""
+    c = make(videos["nobody"], onboarded=False)
+    assert c.wizard is not None
+    c._on_alert(alert())
+    assert not c.delivery.toasts and not c.responses
+    c.wizard.reject()
+    qtbot.waitUntil(lambda: c.wizard is None, timeout=5000)
+    c._on_alert(alert())
+    assert c.delivery.toasts

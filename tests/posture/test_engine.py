@@ -197,3 +197,16 @@ def test_after_lending_the_camera_no_posture_from_before_the_call_alerts() -> No
     assert [e.kind.value for e in after[0].desk_events] == ["reminder"]
     later = run(engine, 110, 112, tilted)
     assert [a.problem for s in later for a in s.alerts] == ["head_tilt"]  # 60 s after
+
+
+def test_a_new_calibration_starts_the_alerts_afresh() -> None:
+    """An alert before calibrating (against a level head) does not hold back the first one
+    judged against the new neutral for the cooldown's 10 minutes."""
+    engine = PostureEngine(Config())
+    tilted = [pose_body(lean_deg=16.0)]
+    assert any(a.problem == "head_tilt" for s in run(engine, 0, 65, tilted) for a in s.alerts)
+    engine.set_calibration(Calibration("front", {"head_roll": 0.0, "head_pitch": 0.0},
+                                       {"head_roll": 0.5, "head_pitch": 0.5}, {}, 50))
+    again = [a for s in run(engine, 65, 130, tilted) for a in s.alerts
+             if a.problem == "head_tilt"]
+    assert len(again) == 1 and again[0].t == pytest.approx(125.0, abs=2.0)

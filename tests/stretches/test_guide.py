@@ -96,6 +96,23 @@ def test_a_lost_position_says_its_unit(qtbot: QtBot) -> None:
     guided.timer.stop()
     guided.guided.rest_s = 0.0
     for _ in range(5):
-        guided.on_sample(sample(forward_head=0.4))
+        guided.on_sample(sample(forward_head=-0.4))  # 0.4 cm back of the 1.5 wanted
         guided.tick()
     assert "0.4 cm of 1.5 cm" in guided.status_label.text(), guided.status_label.text()
+
+
+def test_a_stretch_is_counted_once_per_showing(qtbot: QtBot) -> None:
+    """Opened again by a later alert, the guide still said "Counted — well done", and a click
+    on it counted another stretch."""
+    guide = GuideWindow()
+    qtbot.addWidget(guide)
+    done: list[tuple[str, object]] = []
+    guide.stretch_done.connect(lambda s, p: done.append((s, p)))
+    guide.show_problem("head_tilt")
+    qtbot.mouseClick(guide.done_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(guide.done_button, Qt.MouseButton.LeftButton)
+    assert len(done) == 1 and not guide.done_button.isEnabled()
+    guide.show_problem("head_tilt")  # a later alert opens it again
+    assert guide.done_button.isEnabled() and "did this stretch" in guide.done_button.text()
+    qtbot.mouseClick(guide.done_button, Qt.MouseButton.LeftButton)
+    assert len(done) == 2

@@ -233,8 +233,8 @@ class AppController(QObject):
             self.window.show_notice(outcome.error)
 
     def _on_alert(self, alert: Alert) -> None:
-        if self.session.paused or not self.gate.allows(self.now()):
-            return  # quiet hours or snoozed: not shown, so not counted as an alert
+        if self.session.paused or self.wizard is not None or not self.gate.allows(self.now()):
+            return  # paused, calibrating, quiet hours, snoozed: not shown, so not counted
         if self.recorder is not None:
             self.recorder.add_alert(alert, self.now().timestamp())
         title, text = alert_text(alert, self.config.camera.view)

@@ -115,7 +115,6 @@ class GuideWindow(QWidget):
         top.addWidget(self.title, 1)
         detail_layout.addLayout(top)
         detail_layout.addWidget(self.body)
-        detail_layout.addLayout(buttons)
         detail_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setAccessibleName("The stretch: steps and safety")
@@ -126,13 +125,17 @@ class GuideWindow(QWidget):
         left_box.setLayout(left)
         left_box.setMaximumWidth(290)
         layout.addWidget(left_box)
-        layout.addWidget(scroll, 1)
+        right = QVBoxLayout()  # the buttons stay in view however the text scrolls
+        right.addWidget(scroll, 1)
+        right.addLayout(buttons)
+        layout.addLayout(right, 1)
         self.resize(900, 620)
         self.show_problem(None)
 
     def show_problem(self, problem: str | None, stretch_id: str | None = None) -> None:
         """Lists the stretches for ``problem`` (ranked) or all, and selects one."""
         self.problem = problem
+        self._ready_to_count()
         index = self.filter.findData(problem)
         if index != self.filter.currentIndex():
             self.filter.blockSignals(True)
@@ -162,6 +165,7 @@ class GuideWindow(QWidget):
             return
         stretch = self.catalogue.stretches[item.data(Qt.ItemDataRole.UserRole)]
         self.stretch = stretch
+        self._ready_to_count()
         while self.figure_holder.count():
             old = self.figure_holder.takeAt(0)
             if old is not None and old.widget() is not None:
@@ -200,6 +204,12 @@ class GuideWindow(QWidget):
         if self.stretch is not None:
             self.stretch_done.emit(self.stretch.id, self.problem)
             self.done_button.setText("Counted — well done")
+            self.done_button.setEnabled(False)  # once: another click is not another stretch
+
+    def _ready_to_count(self) -> None:
+        """A stretch shown anew (another one, or the guide opened again) can be counted."""
+        self.done_button.setText("I &did this stretch")
+        self.done_button.setEnabled(True)
 
 
 class GuidedDialog(QDialog):
@@ -287,7 +297,7 @@ class GuidedDialog(QDialog):
             self.status_label.setText(f"<span style='color:#2e9d5b'>✔ In position "
                                       f"({check.label if check else ''}) — keep holding.</span>")
         else:
-            now = g.progress_value or 0.0
+            now = max(g.progress_value or 0.0, 0.0)  # how far toward the target (not "-0°")
             target = check.target if check else 0.0
             unit = " cm" if check is not None and REGISTRY.get(check.measure) is not None \
                 and REGISTRY[check.measure].value_unit == "cm" else "°"

@@ -153,6 +153,9 @@ def run_app(config: Config, source: str | None) -> int:
                                     "qt.multimedia.ffmpeg.info=false")
     from neckline.app.controller import AppController
 
+    # Named to the desktop before any window maps: GNOME matches a window to its entry when
+    # the window appears (written later, the generic icon stayed for a minute).
+    named = ensure_identity() if sys.platform.startswith("linux") else None
     with _one_sentence_if_qt_fails():
         app = QApplication(sys.argv[:1])
     app.setApplicationName("neckline")
@@ -169,7 +172,6 @@ def run_app(config: Config, source: str | None) -> int:
     if source is None:  # the camera chosen in Settings, wherever it is plugged in now
         source = str(chosen_index(config.camera, list_cameras()))
     controller = AppController(config, source)
-    named = ensure_identity() if sys.platform.startswith("linux") else None
     if named is not None:
         controller.window.show_notice(named)
     _listen_for_later_starts(server, controller.show_window)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from PyQt6.QtCore import QTime, pyqtSignal
 from PyQt6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -43,6 +44,7 @@ from neckline.app.settings_fields import (
     nested,
     number,
     scrolling,
+    wheel_only_when_focused,
     words,
 )
 from neckline.capture.cameras import Camera, find_camera
@@ -319,6 +321,8 @@ class SettingsDialog(QDialog):
         return scrolling(inner, "Advanced settings")
 
     def _field(self, key: str, widget: QWidget, label: str | None = None) -> None:
+        if isinstance(widget, QComboBox | QAbstractSpinBox):  # (a time field is a spin box)
+            wheel_only_when_focused(widget)
         self.fields[key] = widget
         self.labels[key] = label or LABELS.get(key) or words(key)
         widget.setAccessibleName(self.labels[key])  # what a screen reader says for it

@@ -36,7 +36,7 @@ def editor(key: str, value: Any, meta: Any) -> QWidget:
         combo = QComboBox()
         combo.addItems(meta["choices"])
         combo.setCurrentText(value)
-        _wheel_only_when_focused(combo)
+        wheel_only_when_focused(combo)
         widget = combo
     elif isinstance(value, str):
         widget = QLineEdit(value)
@@ -44,7 +44,7 @@ def editor(key: str, value: Any, meta: Any) -> QWidget:
         spin = QSpinBox()
         spin.setRange(int(meta["lo"]), int(meta["hi"]))
         spin.setValue(value)
-        _wheel_only_when_focused(spin)
+        wheel_only_when_focused(spin)
         widget = spin
     else:
         suffix = next((unit for end, unit in UNIT_OF_KEY if key.endswith(end)), "")
@@ -93,7 +93,7 @@ def number(value: float, lo: float, hi: float, suffix: str = "") -> QDoubleSpinB
     whole = suffix == " s" and float(value).is_integer() and hi - lo >= 20
     needed = next((d for d in range(5) if round(value, d) == value), 4)
     spin.setDecimals(max(0 if whole else 1 if hi - lo >= 2 else 2, needed))
-    _wheel_only_when_focused(spin)
+    wheel_only_when_focused(spin)
     spin.setRange(lo, hi)
     spin.setSingleStep(1.0 if hi - lo >= 20 else 0.1)
     spin.setSuffix(suffix)
@@ -115,7 +115,9 @@ class _FocusedWheel(QObject):
 _FOCUSED_WHEEL = _FocusedWheel()
 
 
-def _wheel_only_when_focused(widget: QWidget) -> None:
+def wheel_only_when_focused(widget: QWidget) -> None:
+    """The mouse wheel turns ``widget`` only once it has the focus: scrolling the page past a
+    list or a number does not change it."""
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click focuses it; the wheel does not
     widget.installEventFilter(_FOCUSED_WHEEL)
 

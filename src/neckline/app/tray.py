@@ -95,7 +95,7 @@ class Tray(QObject):
         state.told_tray = True
         save()
         self.message("neckline goes on in the tray",
-                     "Closing the window keeps neckline watching. Click its icon here to "
+                     "Closing the window keeps neckline running. Click its icon here to "
                      "bring the window back; Quit is in its menu.", "good")
 
     def message(self, title: str, text: str, icon: DisplayState) -> None:

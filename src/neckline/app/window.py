@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
         # The usual keys: Ctrl+, settings, Ctrl+W closes (to the tray), Ctrl+Q quits.
         shortcut(self, "Ctrl+,", self.settings_requested.emit)
         shortcut(self, "Ctrl+W", self.close)
-        shortcut(self, "Ctrl+Q", self.quit_requested.emit)
+        # Ctrl+Q quits from any of neckline's windows (the guide, Settings, statistics too).
+        shortcut(self, "Ctrl+Q", self.quit_requested.emit).setContext(
+            Qt.ShortcutContext.ApplicationShortcut)
         self.preview_box.setChecked(show_preview)
         self.preview_box.toggled.connect(self._toggle_preview)
 

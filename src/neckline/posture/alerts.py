@@ -78,15 +78,13 @@ class ProblemTracker:
         v = abs(value) if self.direction is Direction.AWAY_FROM_ZERO else value
         return v <= self.threshold - self.margin
 
-    def carry_on_from(self, old: ProblemTracker, *, episode: bool) -> None:
-        """Takes over ``old``'s cooldown (a new config or calibration does not let the same
-        alert come again at once) and, with ``episode``, the strain being held (an Apply in
-        Settings does not restart its dwell)."""
+    def carry_on_from(self, old: ProblemTracker) -> None:
+        """Takes over ``old``'s cooldown and the strain being held: a new config (an Apply in
+        Settings) neither lets the same alert come again at once nor restarts a dwell."""
         self._last_alert_t = old._last_alert_t
-        if episode:
-            self.strained_since = old.strained_since
-            self._good_since = old._good_since
-            self._missing_since = old._missing_since
+        self.strained_since = old.strained_since
+        self._good_since = old._good_since
+        self._missing_since = old._missing_since
 
     def reset(self) -> None:
         """Nobody in view: timers restart; the cooldown is kept."""

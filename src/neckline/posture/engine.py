@@ -100,9 +100,11 @@ class PostureEngine:
     # -- calibration ------------------------------------------------------------------------
 
     def set_calibration(self, calibration: Calibration | None) -> None:
-        """Judges against ``calibration`` from now on: new thresholds, the cooldowns kept."""
+        """Judges against ``calibration`` from now on: new thresholds and fresh timers (an
+        alert judged against the old neutral, or a level head, does not hold back the first
+        one against the new)."""
         self.calibration = usable(calibration, self.config)
-        self._take_over(self._make_trackers(), episode=False)
+        self.trackers = self._make_trackers()
 
     def carry_on_from(self, old: PostureEngine) -> None:
         """A new config's engine takes over from ``old``: the running stretch at the desk (on
@@ -110,15 +112,9 @@ class PostureEngine:
         saved one loaded a moment ago), so the app still hears of it."""
         old.breaks.set_lengths(every_s=self.breaks.every_s, break_s=self.breaks.break_s)
         self.breaks, self.camera, self._outcome = old.breaks, old.camera, old._outcome
-        self.trackers = old.trackers
-        self._take_over(self._make_trackers(), episode=True)
-
-    def _take_over(self, trackers: dict[str, ProblemTracker], *, episode: bool) -> None:
-        """``trackers`` replace the current ones, each carrying on from its predecessor."""
-        for problem, tracker in trackers.items():
-            if problem in self.trackers:
-                tracker.carry_on_from(self.trackers[problem], episode=episode)
-        self.trackers = trackers
+        for problem, tracker in self.trackers.items():  # cooldowns and strains held go on
+            if problem in old.trackers:
+                tracker.carry_on_from(old.trackers[problem])
 
     def load_calibration(self, calibration: Calibration | None, error: str | None = None
                          ) -> None:

@@ -70,12 +70,13 @@ def gauge_reading(problem: str, metrics: dict[str, float | None], threshold: flo
     if problem == "too_close":
         return threshold / max(value, 1.0), f"{value:.0f} cm · limit {threshold:.0f} cm"
     if problem == "forward_head":
-        return max(value, 0.0) / threshold, f"{value:+.1f} cm · limit {threshold:.1f} cm"
+        shown = round(value, 1) + 0.0  # (rounded first: never "-0.0")
+        return max(value, 0.0) / threshold, f"{shown:+.1f} cm · limit {threshold:.1f} cm"
     if problem == "head_tilt":
         side = "level" if round(value) == 0 else "left" if value > 0 else "right"
         return abs(value) / threshold, f"{abs(value):.0f}° {side} · limit {threshold:.0f}°"
     if problem == "head_down":
-        return max(value, 0.0) / threshold, f"{value:+.0f}° · limit {threshold:.0f}°"
+        return max(value, 0.0) / threshold, f"{round(value):+d}° · limit {threshold:.0f}°"
     return abs(value) / threshold, f"{abs(value):.0f}° · limit {threshold:.0f}°"
 
 
