@@ -88,7 +88,12 @@ class Toast(QWidget):
         self._answered = False
         self._drag_from: QPoint | None = None
         if not stays:  # (one kept on screen waits for its answer)
-            QTimer.singleShot(AUTO_HIDE_MS, lambda: self.respond("no_response"))
+            # A timer of the card's own: it goes with the card (a window closed, or the
+            # window it is shown in), rather than answering for a card no longer there.
+            self._auto_hide = QTimer(self)
+            self._auto_hide.setSingleShot(True)
+            self._auto_hide.timeout.connect(lambda: self.respond("no_response"))
+            self._auto_hide.start(AUTO_HIDE_MS)
 
     def show_in_corner(self) -> None:
         self.adjustSize()
